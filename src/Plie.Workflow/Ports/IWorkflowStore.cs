@@ -1,0 +1,61 @@
+using Plie.Workflow.Runtime;
+
+namespace Plie.Workflow.Ports;
+
+/// <summary>
+/// Where the engine keeps its state. One instance per unit of work (scoped). Records returned by the Get/Lock
+/// methods are tracked: changes to them are written by <see cref="SaveChangesAsync"/>.
+/// </summary>
+public interface IWorkflowStore
+{
+    /// <summary>Begins a transaction, or joins the one the caller already opened (then Commit is the caller's job).</summary>
+    Task<IWorkflowTransaction> BeginTransactionAsync(CancellationToken ct);
+
+    /// <summary>Forgets every tracked record (after a rolled-back step).</summary>
+    void Reset();
+
+    Task<ProcessDefinitionRecord?> GetDefinitionAsync(Guid id, CancellationToken ct);
+    Task<ProcessDefinitionRecord?> GetLatestDefinitionAsync(string key, CancellationToken ct);
+
+    /// <summary>Loads and row-locks an instance until the transaction ends (SELECT … FOR UPDATE).</summary>
+    Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct);
+    Task<List<ExecutionRecord>> GetExecutionsAsync(Guid instanceId, CancellationToken ct);
+    Task<List<VariableRecord>> GetVariablesAsync(Guid instanceId, CancellationToken ct);
+    Task<List<UserTaskRecord>> GetOpenTasksAsync(Guid instanceId, CancellationToken ct);
+    Task<List<JobRecord>> GetJobsAsync(Guid instanceId, CancellationToken ct);
+    Task<List<MessageSubscriptionRecord>> GetSubscriptionsAsync(Guid instanceId, CancellationToken ct);
+    Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct);
+
+    /// <summary>The instance a task belongs to, read without tracking (to know what to lock), or null.</summary>
+    Task<Guid?> FindTaskInstanceAsync(Guid taskId, CancellationToken ct);
+    Task<UserTaskRecord?> GetTaskAsync(Guid taskId, CancellationToken ct);
+    Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct);
+    Task<IncidentRecord?> GetIncidentAsync(Guid incidentId, CancellationToken ct);
+    /// <summary>Subscriptions of running instances waiting for this message (and business key, when given), read without tracking.</summary>
+    Task<List<MessageSubscriptionRecord>> FindInstanceSubscriptionsAsync(string messageName, string? businessKey, CancellationToken ct);
+    /// <summary>Message start subscriptions of the latest versions, read without tracking.</summary>
+    Task<List<MessageSubscriptionRecord>> FindStartSubscriptionsAsync(string messageName, CancellationToken ct);
+
+    /// <summary>Versions of a process, newest first, tracked.</summary>
+    Task<List<ProcessDefinitionRecord>> GetDefinitionVersionsAsync(string key, CancellationToken ct);
+    /// <summary>Timer-start jobs and message-start subscriptions of these definitions, tracked.</summary>
+    Task<List<JobRecord>> GetStartJobsAsync(IReadOnlyCollection<Guid> definitionIds, CancellationToken ct);
+    Task<List<MessageSubscriptionRecord>> GetStartSubscriptionsAsync(IReadOnlyCollection<Guid> definitionIds, CancellationToken ct);
+
+    /// <summary>
+    /// Locks up to <paramref name="max"/> due jobs for <paramref name="owner"/> (FOR UPDATE SKIP LOCKED), including jobs
+    /// whose lock has expired (their worker died). Commits on its own.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> AcquireJobsAsync(string owner, int max, DateTimeOffset now, TimeSpan lockFor, CancellationToken ct);
+    /// <summary>The earliest due time of a job that could be acquired, if any.</summary>
+    Task<DateTimeOffset?> NextJobDueAsync(CancellationToken ct);
+
+    void Add(object record);
+    void Remove(object record);
+    Task SaveChangesAsync(CancellationToken ct);
+}
+
+public interface IWorkflowTransaction : IAsyncDisposable
+{
+    Task CommitAsync(CancellationToken ct);
+}
