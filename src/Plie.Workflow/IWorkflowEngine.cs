@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Plie.Workflow.Runtime;
+
+namespace Plie.Workflow;
+
+/// <summary>
+/// The engine's commands. Each call is one step: it runs in one transaction (the caller's, if one is open on the
+/// store) until every token waits again, and commits domain writes, engine state and history together, or nothing.
+/// </summary>
+public interface IWorkflowEngine
+{
+    /// <summary>Checks a model without deploying it.</summary>
+    IReadOnlyList<ValidationError> Validate(string xml);
+
+    /// <summary>Deploys a model: version N+1 if it changed, nothing if it is identical to the latest version.</summary>
+    Task<DeploymentResult> DeployAsync(string xml, string? user, CancellationToken ct = default);
+
+    /// <summary>Starts the latest version of <paramref name="processKey"/>.</summary>
+    Task<ProcessInstanceRecord> StartAsync(string processKey, string? businessKey,
+        IReadOnlyDictionary<string, object?>? variables, string? user, CancellationToken ct = default);
+
+    Task CompleteTaskAsync(Guid taskId, IReadOnlyDictionary<string, object?>? variables, string? user,
+        CancellationToken ct = default);
+
+    Task ClaimTaskAsync(Guid taskId, string user, CancellationToken ct = default);
+    Task UnclaimTaskAsync(Guid taskId, string? user, CancellationToken ct = default);
+    /// <summary>Gives the task to <paramref name="assignee"/> (null: back to the candidate groups).</summary>
+    Task AssignTaskAsync(Guid taskId, string? assignee, string? user, CancellationToken ct = default);
+
+    /// <summary>
+    /// Delivers a message to the instances waiting for it (with this business key when given); if none waits, starts
+    /// the latest process with a matching message start event. Throws <see cref="WorkflowNotFoundException"/> if nothing
+    /// took it.
+    /// </summary>
+    Task<CorrelationResult> CorrelateMessageAsync(string messageName, string? businessKey,
+        IReadOnlyDictionary<string, object?>? variables, string? user, CancellationToken ct = default);
+
+    Task CancelInstanceAsync(Guid instanceId, string reason, string? user, CancellationToken ct = default);
+
+    /// <summary>Gives the failed job of an incident a new try, now.</summary>
+    Task RetryIncidentAsync(Guid incidentId, string? user, CancellationToken ct = default);
+
+    /// <summary>Runs a job acquired by <paramref name="workerId"/>. A failure is recorded (retries, incident), not thrown.</summary>
+    Task<JobOutcome> ExecuteJobAsync(Guid jobId, string workerId, CancellationToken ct = default);
+
+    /// <summary>The current variables of an instance (process scope).</summary>
+    Task<IReadOnlyDictionary<string, JsonNode?>> GetVariablesAsync(Guid instanceId, CancellationToken ct = default);
+}
+
+public sealed record ValidationError(string? ElementId, string Message)
+{
+    public override string ToString() => ElementId is null ? Message : $"{ElementId}: {Message}";
+}
+
+public sealed record DeploymentResult(ProcessDefinitionRecord Definition, bool Created);
+
+public sealed record CorrelationResult(IReadOnlyList<Guid> InstanceIds, bool StartedNewInstance);
+
+public enum JobOutcome { Executed, Failed, IncidentCreated, NotFound }
+
+/// <summary>The deploy check refused a model. <see cref="Errors"/> names each element and what is wrong.</summary>
+public sealed class WorkflowValidationException(IReadOnlyList<ValidationError> errors)
+    : WorkflowException("Le modèle BPMN est invalide : " + string.Join(" ; ", errors))
+{
+    public IReadOnlyList<ValidationError> Errors { get; } = errors;
+}
