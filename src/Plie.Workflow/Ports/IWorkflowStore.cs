@@ -26,6 +26,9 @@ public interface IWorkflowStore
     Task<List<MessageSubscriptionRecord>> GetSubscriptionsAsync(Guid instanceId, CancellationToken ct);
     Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct);
 
+    /// <summary>Running instances started by a call activity's execution.</summary>
+    Task<List<Guid>> FindCalledInstancesAsync(Guid parentExecutionId, CancellationToken ct);
+
     /// <summary>The instance a task belongs to, read without tracking (to know what to lock), or null.</summary>
     Task<Guid?> FindTaskInstanceAsync(Guid taskId, CancellationToken ct);
     Task<UserTaskRecord?> GetTaskAsync(Guid taskId, CancellationToken ct);
