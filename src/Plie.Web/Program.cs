@@ -1,6 +1,47 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Plie.Application.Common;
+using Plie.Infrastructure;
+using Plie.Infrastructure.Hosting;
+using Plie.Infrastructure.Postgres;
+using Plie.Web.Api;
+using Plie.Web.Hosting;
 
-app.MapGet("/", () => "Hello World!");
+var builder = WebApplication.CreateBuilder(args);
+
+// No connection string configured: start (or reuse) a local PostgreSQL from the machine's binaries.
+var connectionString = builder.Configuration.GetConnectionString("Plie");
+LocalPostgres? localPostgres = null;
+if (string.IsNullOrWhiteSpace(connectionString))
+{
+    using var loggers = LoggerFactory.Create(l => l.AddConsole());
+    localPostgres = await LocalPostgres.StartAsync(new LocalPostgresOptions
+    {
+        DataDirectory = builder.Configuration["Plie:LocalPostgres:DataDirectory"] ?? LocalPostgres.DefaultDataDirectory(),
+        Durable = true,
+        StopOnDispose = true,
+    }, loggers.CreateLogger<LocalPostgres>(), CancellationToken.None);
+    connectionString = localPostgres.ConnectionString;
+}
+
+builder.Services.AddPlieInfrastructure(connectionString, o => builder.Configuration.GetSection("Plie:Workflow").Bind(o));
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapWorkflowApi();
+app.MapIntakeApi();
+
+await PlieInitializer.InitializeAsync(app.Services,
+    builder.Configuration["Plie:WorkflowsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows"));
+if (localPostgres is not null)
+    app.Lifetime.ApplicationStopped.Register(() => localPostgres.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
 app.Run();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

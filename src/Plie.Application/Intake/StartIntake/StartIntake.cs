@@ -1,0 +1,75 @@
+using FluentValidation;
+using Mediator;
+using Plie.Application.Common;
+using Plie.Domain.Participants;
+using Plie.Workflow;
+
+namespace Plie.Application.Intake.StartIntake;
+
+/// <summary>A conseiller orients a person to the PLIE: the file is created and the intake procedure starts.</summary>
+public sealed record StartIntakeCommand(
+    string FirstName,
+    string LastName,
+    DateOnly BirthDate,
+    string CommuneInseeCode,
+    string? Address,
+    string? Phone,
+    string? Email,
+    string? Antenne,
+    DateOnly? PlannedEntryDate) : ICommand<StartIntakeResult>;
+
+public sealed record StartIntakeResult(Guid ParticipantId, Guid ProcessInstanceId);
+
+public sealed class StartIntakeValidator : AbstractValidator<StartIntakeCommand>
+{
+    public StartIntakeValidator(TimeProvider clock)
+    {
+        RuleFor(c => c.FirstName).NotEmpty().WithMessage("Le prénom est obligatoire.").MaximumLength(100);
+        RuleFor(c => c.LastName).NotEmpty().WithMessage("Le nom est obligatoire.").MaximumLength(100);
+        RuleFor(c => c.BirthDate)
+            .Must(d => d < DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime) && d.Year > 1900)
+            .WithMessage("La date de naissance n'est pas plausible.");
+        RuleFor(c => c.CommuneInseeCode).NotEmpty().WithMessage("La commune est obligatoire.")
+            .Matches("^[0-9]{5}$").WithMessage("Le code INSEE de la commune a 5 chiffres.");
+        RuleFor(c => c.Email).EmailAddress().When(c => !string.IsNullOrEmpty(c.Email))
+            .WithMessage("L'adresse e-mail n'est pas valide.");
+    }
+}
+
+public sealed class StartIntakeHandler(IPlieDbContext db, IWorkflowEngine engine, ICurrentUser user, TimeProvider clock)
+    : ICommandHandler<StartIntakeCommand, StartIntakeResult>
+{
+    public const string ProcessKey = "intake";
+
+    public async ValueTask<StartIntakeResult> Handle(StartIntakeCommand command, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var participant = new Participant
+        {
+            Id = Guid.CreateVersion7(),
+            FirstName = command.FirstName.Trim(),
+            LastName = command.LastName.Trim(),
+            BirthDate = command.BirthDate,
+            CommuneInseeCode = command.CommuneInseeCode,
+            Address = command.Address,
+            Phone = command.Phone,
+            Email = command.Email,
+            Antenne = command.Antenne,
+            Status = ParticipantStatus.InIntake,
+            EntryDate = command.PlannedEntryDate ?? today,
+            CreatedAt = clock.GetUtcNow(),
+            CreatedBy = user.Id,
+        };
+        db.Participants.Add(participant);
+        db.Record(user, participant.Id, "participant.created", new { participant.FirstName, participant.LastName, participant.CommuneInseeCode }, clock);
+        // The engine saves the tracked participant with the new instance, in one transaction.
+        var instance = await engine.StartAsync(ProcessKey, participant.Id.ToString(), new Dictionary<string, object?>
+        {
+            ["participantId"] = participant.Id,
+            ["antenne"] = participant.Antenne,
+            ["entryDate"] = participant.EntryDate?.ToString("yyyy-MM-dd"),
+            ["conseiller"] = user.Id,
+        }, user.Id, ct);
+        return new StartIntakeResult(participant.Id, instance.Id);
+    }
+}
