@@ -57,11 +57,32 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
 
     public async Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct)
     {
-        // Not composed (no LIMIT wrapped around it): the statement is sent as written.
+        // Not composed (no LIMIT wrapped around it): the statement is sent as written. Read without tracking, then
+        // tracked below: a tracking query would hand back an instance this context already tracks as it was loaded,
+        // not as it is now that we hold the lock.
         var rows = await db.ProcessInstances
             .FromSql($"SELECT * FROM wf.process_instances WHERE id = {id} FOR UPDATE")
+            .AsNoTracking()
             .ToListAsync(ct);
-        return rows.Count == 0 ? null : rows[0];
+        if (rows.Count == 0)
+            return null;
+
+        var current = rows[0];
+        var entry = db.ProcessInstances.Local.FindEntry(id);
+        if (entry is null)
+        {
+            db.ProcessInstances.Attach(current);
+            return current;
+        }
+        if (entry.State == EntityState.Unchanged)
+        {
+            // Refresh the record the caller already holds, so that references to it stay valid.
+            entry.CurrentValues.SetValues(current);
+            entry.OriginalValues.SetValues(current);
+            entry.State = EntityState.Unchanged;
+        }
+        // A record with pending changes is left as it is: its Revision check will reject a stale save.
+        return entry.Entity;
     }
 
     public Task<List<ExecutionRecord>> GetExecutionsAsync(Guid instanceId, CancellationToken ct) =>

@@ -502,6 +502,40 @@ public sealed class EfWorkflowStoreTests(ScratchPostgres postgres) : IClassFixtu
     }
 
     [Fact]
+    public async Task LockInstance_refreshes_an_instance_the_context_already_tracks()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        await SaveAsync(definition, instance);
+
+        await using var unit = Unit();
+        var held = await unit.Db.ProcessInstances.SingleAsync(Ct);
+
+        await using (var other = Unit())
+        {
+            var changed = (await other.Store.LockInstanceAsync(instance.Id, Ct))!;
+            Assert.Equal(EntityState.Unchanged, other.Db.Entry(changed).State);
+            changed.Revision++;
+            changed.BusinessKey = "P-2";
+            await other.Store.SaveChangesAsync(Ct);
+        }
+
+        await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
+        var locked = await unit.Store.LockInstanceAsync(instance.Id, Ct);
+        Assert.Same(held, locked);
+        Assert.Equal(1, held.Revision);
+        Assert.Equal("P-2", held.BusinessKey);
+        Assert.Equal(EntityState.Unchanged, unit.Db.Entry(held).State);
+
+        held.Revision++;
+        await unit.Store.SaveChangesAsync(Ct);
+        await transaction.CommitAsync(Ct);
+
+        await using var check = Unit();
+        Assert.Equal(2, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
+    }
+
+    [Fact]
     public async Task A_stale_instance_revision_fails_the_save()
     {
         var definition = Definition("order", 1);
