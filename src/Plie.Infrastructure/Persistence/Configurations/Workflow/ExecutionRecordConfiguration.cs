@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Plie.Workflow.Runtime;
+
+namespace Plie.Infrastructure.Persistence.Configurations.Workflow;
+
+internal sealed class ExecutionRecordConfiguration : IEntityTypeConfiguration<ExecutionRecord>
+{
+    public void Configure(EntityTypeBuilder<ExecutionRecord> builder)
+    {
+        builder.ToTable("executions", PlieDbContext.WorkflowSchema);
+        builder.HasKey(x => x.Id);
+
+        builder.Property(x => x.State).HasConversion<string>();
+
+        builder.HasIndex(x => x.InstanceId);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Plie.Workflow.Runtime;
+
+namespace Plie.Infrastructure.Persistence.Configurations.Workflow;
+
+internal sealed class ProcessInstanceRecordConfiguration : IEntityTypeConfiguration<ProcessInstanceRecord>
+{
+    public void Configure(EntityTypeBuilder<ProcessInstanceRecord> builder)
+    {
+        builder.ToTable("process_instances", PlieDbContext.WorkflowSchema);
+        builder.HasKey(x => x.Id);
+
+        builder.Property(x => x.DefinitionKey).IsRequired();
+        builder.Property(x => x.State).HasConversion<string>();
+        builder.Property(x => x.Revision).IsConcurrencyToken();
+
+        builder.HasIndex(x => new { x.DefinitionKey, x.State });
+        builder.HasIndex(x => x.BusinessKey);
+        builder.HasIndex(x => x.ParentInstanceId);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Plie.Workflow.Runtime;
+
+namespace Plie.Infrastructure.Persistence.Configurations.Workflow;
+
+internal sealed class UserTaskRecordConfiguration : IEntityTypeConfiguration<UserTaskRecord>
+{
+    /// <summary>SQL filter of the partial indexes that serve the inbox (open tasks only).</summary>
+    internal const string OpenFilter = "state = 'Open'";
+
+    public void Configure(EntityTypeBuilder<UserTaskRecord> builder)
+    {
+        builder.ToTable("user_tasks", PlieDbContext.WorkflowSchema);
+        builder.HasKey(x => x.Id);
+
+        builder.Property(x => x.ProcessKey).IsRequired();
+        builder.Property(x => x.ElementId).IsRequired();
+        builder.Property(x => x.CandidateGroups).IsRequired().HasColumnType("text[]");
+        builder.Property(x => x.CandidateUsers).IsRequired().HasColumnType("text[]");
+        builder.Property(x => x.FormFieldsJson).HasColumnType("jsonb");
+        builder.Property(x => x.State).HasConversion<string>();
+        builder.Property(x => x.Revision).IsConcurrencyToken();
+
+        builder.HasIndex(x => new { x.State, x.DueAt });
+        builder.HasIndex(x => x.InstanceId);
+        // Inbox: "assigned to me", "offered to one of my groups / to me", "open tasks of process X".
+        builder.HasIndex(x => x.Assignee).HasFilter(OpenFilter);
+        builder.HasIndex(x => x.CandidateGroups).HasMethod("gin").HasFilter(OpenFilter);
+        builder.HasIndex(x => x.CandidateUsers).HasMethod("gin").HasFilter(OpenFilter);
+        builder.HasIndex(x => x.ProcessKey).HasFilter(OpenFilter);
+    }
+}

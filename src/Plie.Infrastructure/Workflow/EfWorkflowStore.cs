@@ -1,0 +1,269 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using Plie.Infrastructure.Persistence;
+using Plie.Workflow.Ports;
+using Plie.Workflow.Runtime;
+
+namespace Plie.Infrastructure.Workflow;
+
+/// <summary>
+/// <see cref="IWorkflowStore"/> over <see cref="PlieDbContext"/> (scoped, like the context). Records returned by the
+/// Get/Lock methods are tracked by the context; the Find methods read without tracking.
+/// </summary>
+public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider = null) : IWorkflowStore
+{
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    // Picks due jobs that nobody holds (or whose holder's lock expired), earliest first, skipping rows another
+    // acquirer is locking right now, and stamps them with the owner. The CTE is materialized so the locking SELECT
+    // runs exactly once.
+    private const string AcquireJobsSql = """
+        WITH picked AS MATERIALIZED (
+            SELECT id, due_at
+            FROM wf.jobs
+            WHERE due_at <= @now
+              AND retries > 0
+              AND (lock_expires_at IS NULL OR lock_expires_at < @now)
+            ORDER BY due_at
+            LIMIT @max
+            FOR UPDATE SKIP LOCKED)
+        UPDATE wf.jobs AS j
+        SET lock_owner = @owner, lock_expires_at = @expires
+        FROM picked
+        WHERE j.id = picked.id
+        RETURNING j.id, picked.due_at
+        """;
+
+    public async Task<IWorkflowTransaction> BeginTransactionAsync(CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+            return JoinedTransaction.Instance;
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        return new OwnTransaction(transaction);
+    }
+
+    public void Reset() => db.ChangeTracker.Clear();
+
+    public async Task<ProcessDefinitionRecord?> GetDefinitionAsync(Guid id, CancellationToken ct) =>
+        await db.ProcessDefinitions.FindAsync([id], ct);
+
+    public Task<ProcessDefinitionRecord?> GetLatestDefinitionAsync(string key, CancellationToken ct) =>
+        db.ProcessDefinitions
+            .Where(d => d.Key == key)
+            .OrderByDescending(d => d.Version)
+            .FirstOrDefaultAsync(ct);
+
+    public async Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct)
+    {
+        // Not composed (no LIMIT wrapped around it): the statement is sent as written. Read without tracking, then
+        // tracked below: a tracking query would hand back an instance this context already tracks as it was loaded,
+        // not as it is now that we hold the lock.
+        var rows = await db.ProcessInstances
+            .FromSql($"SELECT * FROM wf.process_instances WHERE id = {id} FOR UPDATE")
+            .AsNoTracking()
+            .ToListAsync(ct);
+        if (rows.Count == 0)
+            return null;
+
+        var current = rows[0];
+        var entry = db.ProcessInstances.Local.FindEntry(id);
+        if (entry is null)
+        {
+            db.ProcessInstances.Attach(current);
+            return current;
+        }
+        if (entry.State == EntityState.Unchanged)
+        {
+            // Refresh the record the caller already holds, so that references to it stay valid.
+            entry.CurrentValues.SetValues(current);
+            entry.OriginalValues.SetValues(current);
+            entry.State = EntityState.Unchanged;
+        }
+        // A record with pending changes is left as it is: its Revision check will reject a stale save.
+        return entry.Entity;
+    }
+
+    public Task<List<ExecutionRecord>> GetExecutionsAsync(Guid instanceId, CancellationToken ct) =>
+        db.Executions.Where(e => e.InstanceId == instanceId).ToListAsync(ct);
+
+    public Task<List<VariableRecord>> GetVariablesAsync(Guid instanceId, CancellationToken ct) =>
+        db.Variables.Where(v => v.InstanceId == instanceId).ToListAsync(ct);
+
+    public Task<List<UserTaskRecord>> GetOpenTasksAsync(Guid instanceId, CancellationToken ct) =>
+        db.UserTasks
+            .Where(t => t.InstanceId == instanceId && t.State == UserTaskState.Open)
+            .ToListAsync(ct);
+
+    public Task<List<JobRecord>> GetJobsAsync(Guid instanceId, CancellationToken ct) =>
+        db.Jobs.Where(j => j.InstanceId == instanceId).ToListAsync(ct);
+
+    public Task<List<MessageSubscriptionRecord>> GetSubscriptionsAsync(Guid instanceId, CancellationToken ct) =>
+        db.MessageSubscriptions.Where(s => s.InstanceId == instanceId).ToListAsync(ct);
+
+    public Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct) =>
+        db.Incidents
+            .Where(i => i.InstanceId == instanceId && i.ResolvedAt == null)
+            .ToListAsync(ct);
+
+    public Task<Guid?> FindTaskInstanceAsync(Guid taskId, CancellationToken ct) =>
+        db.UserTasks
+            .AsNoTracking()
+            .Where(t => t.Id == taskId)
+            .Select(t => (Guid?)t.InstanceId)
+            .FirstOrDefaultAsync(ct);
+
+    public async Task<UserTaskRecord?> GetTaskAsync(Guid taskId, CancellationToken ct) =>
+        await db.UserTasks.FindAsync([taskId], ct);
+
+    public async Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct) =>
+        await db.Jobs.FindAsync([jobId], ct);
+
+    public async Task<IncidentRecord?> GetIncidentAsync(Guid incidentId, CancellationToken ct) =>
+        await db.Incidents.FindAsync([incidentId], ct);
+
+    public Task<List<MessageSubscriptionRecord>> FindInstanceSubscriptionsAsync(
+        string messageName, string? businessKey, CancellationToken ct)
+    {
+        var query = db.MessageSubscriptions
+            .AsNoTracking()
+            .Where(s => s.MessageName == messageName
+                && s.InstanceId != null
+                && db.ProcessInstances.Any(i => i.Id == s.InstanceId && i.State == InstanceState.Running));
+        if (businessKey is not null)
+            query = query.Where(s => s.BusinessKey == businessKey);
+        return query.OrderBy(s => s.CreatedAt).ToListAsync(ct);
+    }
+
+    public Task<List<MessageSubscriptionRecord>> FindStartSubscriptionsAsync(string messageName, CancellationToken ct) =>
+        // The engine keeps message-start subscriptions for the latest version of each definition only.
+        db.MessageSubscriptions
+            .AsNoTracking()
+            .Where(s => s.MessageName == messageName && s.InstanceId == null && s.DefinitionId != null)
+            .OrderBy(s => s.CreatedAt)
+            .ToListAsync(ct);
+
+    public Task<List<ProcessDefinitionRecord>> GetDefinitionVersionsAsync(string key, CancellationToken ct) =>
+        db.ProcessDefinitions
+            .Where(d => d.Key == key)
+            .OrderByDescending(d => d.Version)
+            .ToListAsync(ct);
+
+    public Task<List<JobRecord>> GetStartJobsAsync(IReadOnlyCollection<Guid> definitionIds, CancellationToken ct)
+    {
+        var ids = definitionIds.ToArray();
+        return db.Jobs
+            .Where(j => j.Kind == JobKind.TimerStart && j.DefinitionId != null && ids.Contains(j.DefinitionId.Value))
+            .ToListAsync(ct);
+    }
+
+    public Task<List<MessageSubscriptionRecord>> GetStartSubscriptionsAsync(
+        IReadOnlyCollection<Guid> definitionIds, CancellationToken ct)
+    {
+        var ids = definitionIds.ToArray();
+        return db.MessageSubscriptions
+            .Where(s => s.InstanceId == null && s.DefinitionId != null && ids.Contains(s.DefinitionId.Value))
+            .ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<Guid>> AcquireJobsAsync(
+        string owner, int max, DateTimeOffset now, TimeSpan lockFor, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        if (max == 0)
+            return [];
+        var database = db.Database;
+        if (database.CurrentTransaction is not null)
+            throw new InvalidOperationException(
+                "AcquireJobsAsync commits on its own: call it on a store with no open transaction.");
+
+        // Opening through EF keeps its connection bookkeeping right: if the connection was already open it stays
+        // open, otherwise it is closed again at the end.
+        await database.OpenConnectionAsync(ct);
+        try
+        {
+            var acquired = new List<(Guid Id, DateTimeOffset DueAt)>();
+            await using (var transaction = await database.BeginTransactionAsync(ct))
+            {
+                var connection = (NpgsqlConnection)database.GetDbConnection();
+                await using (var command = new NpgsqlCommand(AcquireJobsSql, connection,
+                                 (NpgsqlTransaction)transaction.GetDbTransaction()))
+                {
+                    command.Parameters.Add(new NpgsqlParameter<string>("owner", NpgsqlDbType.Text) { TypedValue = owner });
+                    command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", NpgsqlDbType.TimestampTz)
+                        { TypedValue = now.ToUniversalTime() });
+                    command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("expires", NpgsqlDbType.TimestampTz)
+                        { TypedValue = (now + lockFor).ToUniversalTime() });
+                    command.Parameters.Add(new NpgsqlParameter<int>("max", NpgsqlDbType.Integer) { TypedValue = max });
+
+                    await using var reader = await command.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                        acquired.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)));
+                }
+                await transaction.CommitAsync(ct);
+            }
+            return acquired.OrderBy(j => j.DueAt).Select(j => j.Id).ToList();
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
+    }
+
+    public Task<DateTimeOffset?> NextJobDueAsync(CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        return db.Jobs
+            .AsNoTracking()
+            .Where(j => j.Retries > 0 && (j.LockExpiresAt == null || j.LockExpiresAt < now))
+            .MinAsync(j => (DateTimeOffset?)j.DueAt, ct);
+    }
+
+    public void Add(object record) => db.Add(record);
+
+    public void Remove(object record) => db.Remove(record);
+
+    public Task SaveChangesAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
+
+    /// <summary>The caller's transaction: committing and disposing it is the caller's business.</summary>
+    private sealed class JoinedTransaction : IWorkflowTransaction
+    {
+        public static readonly JoinedTransaction Instance = new();
+
+        public Task CommitAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A transaction begun by the store: rolled back on dispose unless committed.</summary>
+    private sealed class OwnTransaction(IDbContextTransaction transaction) : IWorkflowTransaction
+    {
+        private bool _committed;
+
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            await transaction.CommitAsync(ct);
+            _committed = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!_committed)
+                    await transaction.RollbackAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
+            {
+                // The transaction is already over (a failed commit, a broken connection): the server has rolled it
+                // back. Throwing here would hide the exception that got us here.
+            }
+            finally
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,839 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Plie.Infrastructure.Persistence;
+using Plie.Infrastructure.Workflow;
+using Plie.Workflow.Ports;
+using Plie.Workflow.Runtime;
+
+namespace Plie.Infrastructure.Tests.Workflow;
+
+/// <summary>The EF Core store on a real PostgreSQL: each test gets its own freshly migrated database.</summary>
+public sealed class EfWorkflowStoreTests(ScratchPostgres postgres) : IClassFixture<ScratchPostgres>, IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    /// <summary>A fixed instant with microsecond precision (what timestamptz keeps).</summary>
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 8, 30, 15, 123, TimeSpan.Zero);
+
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        _services = new ServiceCollection()
+            .AddPlieInfrastructure(connectionString)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        await using var unit = Unit();
+        await unit.Db.Database.MigrateAsync(Ct);
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    // ---------------------------------------------------------------- schema
+
+    [Fact]
+    public async Task Migration_creates_the_workflow_tables_with_the_expected_types()
+    {
+        await using var unit = Unit();
+        Assert.Empty(await unit.Db.Database.GetPendingMigrationsAsync(Ct));
+        Assert.Contains(await unit.Db.Database.GetAppliedMigrationsAsync(Ct), m => m.EndsWith("_InitialWorkflow"));
+
+        var tables = await QueryAsync<string>(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'wf' ORDER BY table_name");
+        Assert.Equal(
+            ["executions", "history_events", "incidents", "jobs", "message_subscriptions", "process_definitions",
+             "process_instances", "user_tasks", "variables"],
+            tables);
+
+        Assert.Equal("text", await ColumnTypeAsync("process_instances", "state"));
+        Assert.Equal("text", await ColumnTypeAsync("jobs", "kind"));
+        Assert.Equal("text", await ColumnTypeAsync("process_definitions", "xml"));
+        Assert.Equal("_text", await ColumnTypeAsync("user_tasks", "candidate_groups"));
+        Assert.Equal("_text", await ColumnTypeAsync("user_tasks", "candidate_users"));
+        Assert.Equal("jsonb", await ColumnTypeAsync("variables", "json"));
+        Assert.Equal("jsonb", await ColumnTypeAsync("history_events", "data"));
+        Assert.Equal("jsonb", await ColumnTypeAsync("user_tasks", "form_fields_json"));
+        Assert.Equal("timestamptz", await ColumnTypeAsync("jobs", "due_at"));
+        Assert.Equal("int8", await ColumnTypeAsync("history_events", "id"));
+        Assert.Equal(
+            ["YES"],
+            await QueryAsync<string>("SELECT is_identity FROM information_schema.columns "
+                + "WHERE table_schema = 'wf' AND table_name = 'history_events' AND column_name = 'id'"));
+
+        var indexes = (await QueryAsync<string>("SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = 'wf'"))
+            .ToDictionary(i => i[..i.IndexOf(':')], i => i);
+        Assert.Contains("UNIQUE", indexes["ix_process_definitions_key_version"]);
+        Assert.Contains("WHERE (retries > 0)", indexes["ix_jobs_due_at"]);
+        Assert.Contains("USING gin (candidate_groups) WHERE (state = 'Open'::text)", indexes["ix_user_tasks_candidate_groups"]);
+        Assert.Contains("WHERE (state = 'Open'::text)", indexes["ix_user_tasks_assignee"]);
+        Assert.Contains("(instance_id, id)", indexes["ix_history_events_instance_id_id"]);
+        Assert.Contains("WHERE (resolved_at IS NULL)", indexes["ix_incidents_open"]);
+    }
+
+    [Fact]
+    public async Task The_store_is_scoped_like_the_context()
+    {
+        await using var scope1 = _services.CreateAsyncScope();
+        await using var scope2 = _services.CreateAsyncScope();
+        var store = scope1.ServiceProvider.GetRequiredService<IWorkflowStore>();
+        Assert.IsType<EfWorkflowStore>(store);
+        Assert.Same(store, scope1.ServiceProvider.GetRequiredService<IWorkflowStore>());
+        Assert.NotSame(store, scope2.ServiceProvider.GetRequiredService<IWorkflowStore>());
+        Assert.Same(_services.GetRequiredService<NpgsqlDataSource>(), _services.GetRequiredService<NpgsqlDataSource>());
+    }
+
+    // ---------------------------------------------------------------- round trips
+
+    [Fact]
+    public async Task Definition_and_instance_round_trip()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Cancelled);
+        instance.EndedAt = T0.AddHours(1);
+        instance.EndReason = "stopped";
+        instance.ParentInstanceId = Guid.NewGuid();
+        instance.ParentExecutionId = Guid.NewGuid();
+        instance.Revision = 7;
+        await SaveAsync(definition, instance);
+
+        await using var unit = Unit();
+        AssertSameRecord(definition, await unit.Db.ProcessDefinitions.AsNoTracking().SingleAsync(Ct));
+        AssertSameRecord(instance, await unit.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct));
+        Assert.Equal(["Cancelled"], await QueryAsync<string>("SELECT state FROM wf.process_instances"));
+    }
+
+    [Fact]
+    public async Task Execution_and_variable_round_trip()
+    {
+        var instanceId = Guid.NewGuid();
+        var execution = new ExecutionRecord
+        {
+            Id = Guid.NewGuid(), InstanceId = instanceId, ParentId = Guid.NewGuid(), ActivityId = "join",
+            State = ExecutionState.Joining, IsMultiInstanceRoot = true, LoopCounter = 3, ArrivedVia = "flow_2",
+            EnteredAt = T0,
+        };
+        var processVariable = new VariableRecord
+        {
+            Id = Guid.NewGuid(), InstanceId = instanceId, Name = "order", Type = "Json",
+            Json = """{"lines":[{"sku":"A-1","qty":2}],"total":12.5,"note":"été"}""",
+        };
+        var localVariable = new VariableRecord
+        {
+            Id = Guid.NewGuid(), InstanceId = instanceId, ExecutionId = execution.Id, Name = "n", Type = "Null",
+            Json = "null",
+        };
+        await SaveAsync(execution, processVariable, localVariable);
+
+        await using var unit = Unit();
+        AssertSameRecord(execution, await unit.Db.Executions.AsNoTracking().SingleAsync(Ct));
+        var variables = await unit.Store.GetVariablesAsync(instanceId, Ct);
+        AssertSameRecord(processVariable, variables.Single(v => v.Name == "order"));
+        AssertSameRecord(localVariable, variables.Single(v => v.Name == "n"));
+        Assert.Equal(["Joining"], await QueryAsync<string>("SELECT state FROM wf.executions"));
+        Assert.Equal(["A-1"], await QueryAsync<string>("SELECT json -> 'lines' -> 0 ->> 'sku' FROM wf.variables WHERE name = 'order'"));
+    }
+
+    [Fact]
+    public async Task User_task_round_trip()
+    {
+        var task = UserTask(Guid.NewGuid(), UserTaskState.Completed);
+        task.BusinessKey = "P-42";
+        task.Name = "Valider";
+        task.Assignee = "alice";
+        task.CandidateGroups = ["managers", "hr"];
+        task.CandidateUsers = ["bob"];
+        task.DueAt = T0.AddDays(2);
+        task.FollowUpAt = T0.AddDays(1);
+        task.Priority = 80;
+        task.FormKey = "form:validate";
+        task.FormFieldsJson = """[{"id":"approved","type":"boolean","label":"Approuvé ?"}]""";
+        task.ClaimedAt = T0.AddMinutes(5);
+        task.CompletedAt = T0.AddMinutes(10);
+        task.CompletedBy = "alice";
+        task.Revision = 3;
+        var bare = UserTask(Guid.NewGuid(), UserTaskState.Open);
+        await SaveAsync(task, bare);
+
+        await using var unit = Unit();
+        AssertSameRecord(task, await unit.Db.UserTasks.AsNoTracking().SingleAsync(t => t.Id == task.Id, Ct));
+        AssertSameRecord(bare, await unit.Db.UserTasks.AsNoTracking().SingleAsync(t => t.Id == bare.Id, Ct));
+        Assert.Equal(["Completed"], await QueryAsync<string>($"SELECT state FROM wf.user_tasks WHERE id = '{task.Id}'"));
+        // The array column is a real text[]: the inbox can use the array operators.
+        Assert.Equal(1, await unit.Db.UserTasks.CountAsync(t => t.CandidateGroups.Contains("hr"), Ct));
+    }
+
+    [Fact]
+    public async Task Job_subscription_and_incident_round_trip()
+    {
+        var job = new JobRecord
+        {
+            Id = Guid.NewGuid(), Kind = JobKind.BoundaryTimer, InstanceId = Guid.NewGuid(), ExecutionId = Guid.NewGuid(),
+            DefinitionId = Guid.NewGuid(), ElementId = "timer_1", DueAt = T0, Retries = 3, LockOwner = "worker-1",
+            LockExpiresAt = T0.AddMinutes(5), RepeatsLeft = -1, RepeatInterval = "PT1H", LastError = "boom",
+            CreatedAt = T0.AddMinutes(-1),
+        };
+        var subscription = new MessageSubscriptionRecord
+        {
+            Id = Guid.NewGuid(), MessageName = "paid", InstanceId = Guid.NewGuid(), ExecutionId = Guid.NewGuid(),
+            DefinitionId = Guid.NewGuid(), BusinessKey = "P-1", ElementId = "wait_paid", CreatedAt = T0,
+        };
+        var incident = new IncidentRecord
+        {
+            Id = Guid.NewGuid(), InstanceId = Guid.NewGuid(), ExecutionId = Guid.NewGuid(), JobId = job.Id,
+            ElementId = "call_api", Message = "HTTP 500", Details = "stack…", CreatedAt = T0,
+            ResolvedAt = T0.AddHours(1), ResolvedBy = "ops",
+        };
+        await SaveAsync(job, subscription, incident);
+
+        await using var unit = Unit();
+        AssertSameRecord(job, await unit.Db.Jobs.AsNoTracking().SingleAsync(Ct));
+        AssertSameRecord(subscription, await unit.Db.MessageSubscriptions.AsNoTracking().SingleAsync(Ct));
+        AssertSameRecord(incident, await unit.Db.Incidents.AsNoTracking().SingleAsync(Ct));
+        Assert.Equal(["BoundaryTimer"], await QueryAsync<string>("SELECT kind FROM wf.jobs"));
+    }
+
+    [Fact]
+    public async Task History_events_get_increasing_ids_in_write_order()
+    {
+        var instanceId = Guid.NewGuid();
+        var events = Enumerable.Range(0, 5).Select(i => new HistoryEventRecord
+        {
+            InstanceId = instanceId, At = T0.AddSeconds(i), Type = HistoryTypes.ElementEntered, ElementId = $"e{i}",
+            ElementType = "userTask", ElementName = "Étape", TaskId = Guid.NewGuid(), UserId = "alice",
+            Data = i == 0 ? null : $$"""{"i":{{i}}}""",
+        }).ToList();
+        await SaveAsync([.. events]);
+        Assert.All(events, e => Assert.True(e.Id > 0));
+        Assert.Equal(events.Select(e => e.Id).Order(), events.Select(e => e.Id));
+
+        var more = new HistoryEventRecord { InstanceId = instanceId, At = T0, Type = HistoryTypes.InstanceCompleted };
+        await SaveAsync(more);
+        Assert.True(more.Id > events[^1].Id);
+
+        await using var unit = Unit();
+        var read = await unit.Db.HistoryEvents.AsNoTracking()
+            .Where(e => e.InstanceId == instanceId).OrderBy(e => e.Id).ToListAsync(Ct);
+        Assert.Equal(6, read.Count);
+        for (var i = 0; i < events.Count; i++)
+            AssertSameRecord(events[i], read[i]);
+    }
+
+    [Fact]
+    public async Task Times_with_an_offset_are_stored_as_the_same_instant()
+    {
+        var paris = TimeSpan.FromHours(2);
+        var definition = Definition("tz", 1);
+        definition.DeployedAt = new DateTimeOffset(2026, 6, 1, 10, 0, 0, paris);
+        var instance = Instance(definition, InstanceState.Completed);
+        instance.EndedAt = new DateTimeOffset(2026, 6, 1, 11, 0, 0, paris);
+        await SaveAsync(definition, instance);
+
+        await using var unit = Unit();
+        var readDefinition = await unit.Db.ProcessDefinitions.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(definition.DeployedAt, readDefinition.DeployedAt);
+        Assert.Equal(TimeSpan.Zero, readDefinition.DeployedAt.Offset);
+        var readInstance = await unit.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(instance.EndedAt, readInstance.EndedAt);
+        // Parameters compared with a column are converted too.
+        var localNow = new DateTimeOffset(2026, 6, 1, 10, 30, 0, paris);
+        Assert.Equal(1, await unit.Db.ProcessInstances.CountAsync(i => i.EndedAt > localNow, Ct));
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    [Fact]
+    public async Task Definitions_are_read_by_key_newest_first_and_tracked()
+    {
+        var v1 = Definition("order", 1);
+        var v2 = Definition("order", 2);
+        var other = Definition("other", 5);
+        await SaveAsync(v1, v2, other);
+
+        await using var unit = Unit();
+        var latest = await unit.Store.GetLatestDefinitionAsync("order", Ct);
+        Assert.Equal(v2.Id, latest!.Id);
+        Assert.Equal(EntityState.Unchanged, unit.Db.Entry(latest).State);
+        Assert.Null(await unit.Store.GetLatestDefinitionAsync("missing", Ct));
+        Assert.Equal([2, 1], (await unit.Store.GetDefinitionVersionsAsync("order", Ct)).Select(d => d.Version));
+        Assert.Same(latest, await unit.Store.GetDefinitionAsync(v2.Id, Ct));
+        Assert.Null(await unit.Store.GetDefinitionAsync(Guid.NewGuid(), Ct));
+
+        // (key, version) is unique.
+        await using var clash = Unit();
+        clash.Store.Add(Definition("order", 2));
+        await Assert.ThrowsAsync<DbUpdateException>(() => clash.Store.SaveChangesAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Instance_state_is_read_by_instance_and_tracked()
+    {
+        var instanceId = Guid.NewGuid();
+        var otherId = Guid.NewGuid();
+        var open = UserTask(instanceId, UserTaskState.Open);
+        var done = UserTask(instanceId, UserTaskState.Completed);
+        var openIncident = Incident(instanceId, resolved: false);
+        var resolvedIncident = Incident(instanceId, resolved: true);
+        await SaveAsync(
+            Execution(instanceId), Execution(instanceId), Execution(otherId),
+            Variable(instanceId, "a"), Variable(otherId, "b"),
+            open, done, UserTask(otherId, UserTaskState.Open),
+            Job(instanceId, T0), Job(otherId, T0),
+            Subscription("m", instanceId, "k"), Subscription("m", otherId, "k"),
+            openIncident, resolvedIncident, Incident(otherId, resolved: false));
+
+        await using var unit = Unit();
+        Assert.Equal(2, (await unit.Store.GetExecutionsAsync(instanceId, Ct)).Count);
+        Assert.Equal("a", Assert.Single(await unit.Store.GetVariablesAsync(instanceId, Ct)).Name);
+        Assert.Equal(open.Id, Assert.Single(await unit.Store.GetOpenTasksAsync(instanceId, Ct)).Id);
+        Assert.Single(await unit.Store.GetJobsAsync(instanceId, Ct));
+        Assert.Single(await unit.Store.GetSubscriptionsAsync(instanceId, Ct));
+        Assert.Equal(openIncident.Id, Assert.Single(await unit.Store.GetOpenIncidentsAsync(instanceId, Ct)).Id);
+        Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        Assert.Equal(2 + 1 + 1 + 1 + 1 + 1, unit.Db.ChangeTracker.Entries().Count());
+
+        var task = await unit.Store.GetTaskAsync(done.Id, Ct);
+        Assert.Equal(EntityState.Unchanged, unit.Db.Entry(task!).State);
+        Assert.NotNull(await unit.Store.GetIncidentAsync(resolvedIncident.Id, Ct));
+        Assert.Null(await unit.Store.GetTaskAsync(Guid.NewGuid(), Ct));
+        Assert.Null(await unit.Store.GetJobAsync(Guid.NewGuid(), Ct));
+        Assert.Null(await unit.Store.GetIncidentAsync(Guid.NewGuid(), Ct));
+    }
+
+    [Fact]
+    public async Task Changes_to_tracked_records_are_saved_and_Reset_forgets_them()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        var job = Job(instance.Id, T0);
+        await SaveAsync(definition, instance, job);
+
+        await using (var unit = Unit())
+        {
+            var loaded = (await unit.Store.GetJobAsync(job.Id, Ct))!;
+            loaded.Retries = 1;
+            loaded.LastError = "timeout";
+            unit.Store.Remove((await unit.Store.GetDefinitionAsync(definition.Id, Ct))!);
+            unit.Store.Add(Execution(instance.Id));
+            await unit.Store.SaveChangesAsync(Ct);
+
+            var again = (await unit.Store.GetJobAsync(job.Id, Ct))!;
+            again.Retries = 0;
+            unit.Store.Add(Execution(instance.Id));
+            unit.Store.Reset();
+            Assert.Empty(unit.Db.ChangeTracker.Entries());
+            await unit.Store.SaveChangesAsync(Ct);
+        }
+
+        await using var check = Unit();
+        var saved = await check.Db.Jobs.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(1, saved.Retries);
+        Assert.Equal("timeout", saved.LastError);
+        Assert.False(await check.Db.ProcessDefinitions.AnyAsync(Ct));
+        Assert.Equal(1, await check.Db.Executions.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task FindTaskInstance_reads_without_tracking()
+    {
+        var instanceId = Guid.NewGuid();
+        var task = UserTask(instanceId, UserTaskState.Open);
+        await SaveAsync(task);
+
+        await using var unit = Unit();
+        Assert.Equal(instanceId, await unit.Store.FindTaskInstanceAsync(task.Id, Ct));
+        Assert.Null(await unit.Store.FindTaskInstanceAsync(Guid.NewGuid(), Ct));
+        Assert.Empty(unit.Db.ChangeTracker.Entries());
+    }
+
+    [Fact]
+    public async Task FindInstanceSubscriptions_matches_running_instances_by_message_and_business_key()
+    {
+        var definition = Definition("order", 1);
+        var running1 = Instance(definition, InstanceState.Running);
+        var running2 = Instance(definition, InstanceState.Running);
+        var completed = Instance(definition, InstanceState.Completed);
+        var s1 = Subscription("paid", running1.Id, "P-1");
+        var s2 = Subscription("paid", running2.Id, "P-2");
+        s2.CreatedAt = T0.AddSeconds(1);
+        await SaveAsync(definition, running1, running2, completed, s1, s2,
+            Subscription("paid", completed.Id, "P-1"),
+            Subscription("shipped", running1.Id, "P-1"),
+            StartSubscription("paid", definition.Id));
+
+        await using var unit = Unit();
+        Assert.Equal([s1.Id, s2.Id], (await unit.Store.FindInstanceSubscriptionsAsync("paid", null, Ct)).Select(s => s.Id));
+        Assert.Equal([s2.Id], (await unit.Store.FindInstanceSubscriptionsAsync("paid", "P-2", Ct)).Select(s => s.Id));
+        Assert.Empty(await unit.Store.FindInstanceSubscriptionsAsync("paid", "P-3", Ct));
+        Assert.Empty(await unit.Store.FindInstanceSubscriptionsAsync("cancelled", null, Ct));
+        Assert.Empty(unit.Db.ChangeTracker.Entries());
+    }
+
+    [Fact]
+    public async Task Start_subscriptions_and_start_jobs_are_found_by_message_and_by_definition()
+    {
+        var v1 = Definition("order", 1);
+        var v2 = Definition("order", 2);
+        var startV2 = StartSubscription("new-order", v2.Id);
+        var otherStart = StartSubscription("other", v1.Id);
+        var timerStart = Job(null, T0);
+        timerStart.Kind = JobKind.TimerStart;
+        timerStart.DefinitionId = v2.Id;
+        var instanceJob = Job(Guid.NewGuid(), T0);
+        instanceJob.DefinitionId = v2.Id;
+        await SaveAsync(v1, v2, startV2, otherStart, timerStart, instanceJob,
+            Subscription("new-order", Guid.NewGuid(), null));
+
+        await using (var unit = Unit())
+        {
+            Assert.Equal([startV2.Id], (await unit.Store.FindStartSubscriptionsAsync("new-order", Ct)).Select(s => s.Id));
+            Assert.Empty(await unit.Store.FindStartSubscriptionsAsync("missing", Ct));
+            Assert.Empty(unit.Db.ChangeTracker.Entries());
+        }
+
+        await using (var unit = Unit())
+        {
+            var jobs = await unit.Store.GetStartJobsAsync([v1.Id, v2.Id], Ct);
+            Assert.Equal(timerStart.Id, Assert.Single(jobs).Id);
+            Assert.Empty(await unit.Store.GetStartJobsAsync([v1.Id], Ct));
+            var subscriptions = await unit.Store.GetStartSubscriptionsAsync([v1.Id, v2.Id], Ct);
+            Assert.Equal(new[] { otherStart.Id, startV2.Id }.Order(), subscriptions.Select(s => s.Id).Order());
+            Assert.Empty(await unit.Store.GetStartSubscriptionsAsync([], Ct));
+            Assert.Equal(3, unit.Db.ChangeTracker.Entries().Count()); // 1 job + 2 subscriptions
+        }
+    }
+
+    // ---------------------------------------------------------------- transactions and locks
+
+    [Fact]
+    public async Task BeginTransaction_joins_the_callers_transaction()
+    {
+        await using (var unit = Unit())
+        {
+            await using var outer = await unit.Db.Database.BeginTransactionAsync(Ct);
+            await using (var joined = await unit.Store.BeginTransactionAsync(Ct))
+            {
+                unit.Store.Add(Definition("joined", 1));
+                await unit.Store.SaveChangesAsync(Ct);
+                await joined.CommitAsync(Ct);
+            }
+            // Neither the commit nor the dispose of the joined handle ended the caller's transaction.
+            Assert.Same(outer, unit.Db.Database.CurrentTransaction);
+            unit.Store.Add(Definition("joined", 2));
+            await unit.Store.SaveChangesAsync(Ct);
+            await outer.RollbackAsync(Ct);
+        }
+
+        await using var check = Unit();
+        Assert.False(await check.Db.ProcessDefinitions.AnyAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Own_transaction_commits_or_rolls_back_on_dispose()
+    {
+        await using (var unit = Unit())
+        {
+            await using (var transaction = await unit.Store.BeginTransactionAsync(Ct))
+            {
+                Assert.NotNull(unit.Db.Database.CurrentTransaction);
+                unit.Store.Add(Definition("committed", 1));
+                await unit.Store.SaveChangesAsync(Ct);
+                await transaction.CommitAsync(Ct);
+            }
+            Assert.Null(unit.Db.Database.CurrentTransaction);
+
+            await using (var transaction = await unit.Store.BeginTransactionAsync(Ct))
+            {
+                unit.Store.Add(Definition("rolled-back", 1));
+                await unit.Store.SaveChangesAsync(Ct);
+            }
+            Assert.Null(unit.Db.Database.CurrentTransaction);
+        }
+
+        await using var check = Unit();
+        Assert.Equal(["committed"], await check.Db.ProcessDefinitions.Select(d => d.Key).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task LockInstance_makes_a_second_locker_wait_until_the_first_commits()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        await SaveAsync(definition, instance);
+
+        await using var first = Unit();
+        await using var second = Unit();
+        await using var firstTransaction = await first.Store.BeginTransactionAsync(Ct);
+        var locked = await first.Store.LockInstanceAsync(instance.Id, Ct);
+        Assert.NotNull(locked);
+        Assert.Equal(EntityState.Unchanged, first.Db.Entry(locked).State);
+        Assert.Null(await first.Store.LockInstanceAsync(Guid.NewGuid(), Ct));
+
+        await using var secondTransaction = await second.Store.BeginTransactionAsync(Ct);
+        var secondPid = (await second.Db.Database.SqlQuery<int>($"SELECT pg_backend_pid() AS \"Value\"").ToListAsync(Ct))[0];
+        var secondLock = second.Store.LockInstanceAsync(instance.Id, Ct);
+
+        // Wait until the second backend is really waiting on the row lock (not merely slow to send its query).
+        using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!await IsWaitingForLockAsync(secondPid))
+            {
+                Assert.False(secondLock.IsCompleted, "The second lock was granted while the first transaction held it.");
+                await Task.Delay(20, guard.Token);
+            }
+        }
+
+        locked.Revision++;
+        locked.LastActivityAt = T0.AddHours(1);
+        await first.Store.SaveChangesAsync(Ct);
+        Assert.False(secondLock.IsCompleted);
+        await firstTransaction.CommitAsync(Ct);
+
+        // Granted after the commit, the second locker reads the row as the first one left it.
+        var seen = await secondLock;
+        Assert.NotNull(seen);
+        Assert.Equal(1, seen.Revision);
+        Assert.Equal(T0.AddHours(1), seen.LastActivityAt);
+        await secondTransaction.CommitAsync(Ct);
+    }
+
+    [Fact]
+    public async Task LockInstance_refreshes_an_instance_the_context_already_tracks()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        await SaveAsync(definition, instance);
+
+        await using var unit = Unit();
+        var held = await unit.Db.ProcessInstances.SingleAsync(Ct);
+
+        await using (var other = Unit())
+        {
+            var changed = (await other.Store.LockInstanceAsync(instance.Id, Ct))!;
+            Assert.Equal(EntityState.Unchanged, other.Db.Entry(changed).State);
+            changed.Revision++;
+            changed.BusinessKey = "P-2";
+            await other.Store.SaveChangesAsync(Ct);
+        }
+
+        await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
+        var locked = await unit.Store.LockInstanceAsync(instance.Id, Ct);
+        Assert.Same(held, locked);
+        Assert.Equal(1, held.Revision);
+        Assert.Equal("P-2", held.BusinessKey);
+        Assert.Equal(EntityState.Unchanged, unit.Db.Entry(held).State);
+
+        held.Revision++;
+        await unit.Store.SaveChangesAsync(Ct);
+        await transaction.CommitAsync(Ct);
+
+        await using var check = Unit();
+        Assert.Equal(2, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
+    }
+
+    [Fact]
+    public async Task A_stale_instance_revision_fails_the_save()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        await SaveAsync(definition, instance);
+
+        await using var first = Unit();
+        await using var second = Unit();
+        var a = await first.Db.ProcessInstances.SingleAsync(Ct);
+        var b = await second.Db.ProcessInstances.SingleAsync(Ct);
+
+        a.Revision++;
+        a.LastActivityAt = T0.AddMinutes(1);
+        await first.Store.SaveChangesAsync(Ct);
+
+        b.Revision++;
+        b.State = InstanceState.Cancelled;
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.Store.SaveChangesAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_stale_task_revision_fails_the_save()
+    {
+        var task = UserTask(Guid.NewGuid(), UserTaskState.Open);
+        await SaveAsync(task);
+
+        await using var first = Unit();
+        await using var second = Unit();
+        var a = (await first.Store.GetTaskAsync(task.Id, Ct))!;
+        var b = (await second.Store.GetTaskAsync(task.Id, Ct))!;
+
+        a.Revision++;
+        a.Assignee = "alice";
+        await first.Store.SaveChangesAsync(Ct);
+
+        b.Revision++;
+        b.Assignee = "bob";
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.Store.SaveChangesAsync(Ct));
+
+        await using var check = Unit();
+        Assert.Equal("alice", (await check.Db.UserTasks.AsNoTracking().SingleAsync(Ct)).Assignee);
+    }
+
+    // ---------------------------------------------------------------- jobs
+
+    [Fact]
+    public async Task Concurrent_acquirers_never_get_the_same_job()
+    {
+        const int jobCount = 120;
+        await SaveAsync([.. Enumerable.Range(0, jobCount).Select(i => (object)Job(Guid.NewGuid(), T0.AddSeconds(-i)))]);
+
+        var acquiredBy = new ConcurrentDictionary<Guid, ConcurrentBag<string>>();
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            var owner = $"worker-{w}";
+            while (true)
+            {
+                await using var unit = Unit();
+                var ids = await unit.Store.AcquireJobsAsync(owner, 7, T0, TimeSpan.FromMinutes(5), Ct);
+                if (ids.Count == 0)
+                    return;
+                foreach (var id in ids)
+                    acquiredBy.GetOrAdd(id, _ => []).Add(owner);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+
+        Assert.Equal(jobCount, acquiredBy.Count);
+        Assert.All(acquiredBy.Values, owners => Assert.Single(owners));
+
+        await using var check = Unit();
+        var jobs = await check.Db.Jobs.AsNoTracking().ToListAsync(Ct);
+        Assert.All(jobs, j =>
+        {
+            Assert.Equal(acquiredBy[j.Id].Single(), j.LockOwner);
+            Assert.Equal(T0.AddMinutes(5), j.LockExpiresAt);
+        });
+    }
+
+    [Fact]
+    public async Task Acquisition_takes_due_jobs_earliest_first_up_to_max()
+    {
+        var late = Job(Guid.NewGuid(), T0.AddMinutes(-1));
+        var early = Job(Guid.NewGuid(), T0.AddMinutes(-10));
+        var middle = Job(Guid.NewGuid(), T0.AddMinutes(-5));
+        var notDue = Job(Guid.NewGuid(), T0.AddMinutes(1));
+        await SaveAsync(late, early, middle, notDue);
+
+        await using var unit = Unit();
+        Assert.Equal([early.Id, middle.Id], await unit.Store.AcquireJobsAsync("w", 2, T0, TimeSpan.FromMinutes(5), Ct));
+        Assert.Equal([late.Id], await unit.Store.AcquireJobsAsync("w", 10, T0, TimeSpan.FromMinutes(5), Ct));
+        Assert.Empty(await unit.Store.AcquireJobsAsync("w", 10, T0, TimeSpan.FromMinutes(5), Ct));
+        Assert.Empty(await unit.Store.AcquireJobsAsync("w", 0, T0, TimeSpan.FromMinutes(5), Ct));
+        Assert.Equal([notDue.Id], await unit.Store.AcquireJobsAsync("w", 10, T0.AddMinutes(1), TimeSpan.FromMinutes(5), Ct));
+    }
+
+    [Fact]
+    public async Task A_job_whose_lock_expired_is_acquired_again()
+    {
+        var job = Job(Guid.NewGuid(), T0.AddMinutes(-1));
+        await SaveAsync(job);
+
+        await using var unit = Unit();
+        Assert.Equal([job.Id], await unit.Store.AcquireJobsAsync("dead-worker", 10, T0, TimeSpan.FromMinutes(5), Ct));
+        Assert.Empty(await unit.Store.AcquireJobsAsync("other", 10, T0.AddMinutes(4), TimeSpan.FromMinutes(5), Ct));
+        Assert.Equal([job.Id], await unit.Store.AcquireJobsAsync("other", 10, T0.AddMinutes(6), TimeSpan.FromMinutes(5), Ct));
+
+        var saved = await unit.Db.Jobs.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal("other", saved.LockOwner);
+        Assert.Equal(T0.AddMinutes(11), saved.LockExpiresAt);
+    }
+
+    [Fact]
+    public async Task A_job_without_retries_is_never_acquired()
+    {
+        var exhausted = Job(Guid.NewGuid(), T0.AddMinutes(-1));
+        exhausted.Retries = 0;
+        await SaveAsync(exhausted);
+
+        await using var unit = Unit();
+        Assert.Empty(await unit.Store.AcquireJobsAsync("w", 10, T0, TimeSpan.FromMinutes(5), Ct));
+        Assert.Empty(await unit.Store.AcquireJobsAsync("w", 10, T0.AddYears(1), TimeSpan.FromMinutes(5), Ct));
+        Assert.Null(await unit.Store.NextJobDueAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Acquisition_leaves_the_context_usable_whether_or_not_its_connection_was_open()
+    {
+        await SaveAsync(Job(Guid.NewGuid(), T0), Job(Guid.NewGuid(), T0));
+
+        await using (var unit = Unit())
+        {
+            var tracked = await unit.Db.Jobs.FirstAsync(Ct);
+            Assert.Equal(ConnectionState.Closed, unit.Db.Database.GetDbConnection().State);
+            Assert.Single(await unit.Store.AcquireJobsAsync("w", 1, T0, TimeSpan.FromMinutes(5), Ct));
+            Assert.Equal(ConnectionState.Closed, unit.Db.Database.GetDbConnection().State);
+            Assert.Null(unit.Db.Database.CurrentTransaction);
+            tracked.LastError = "still tracked";
+            unit.Store.Add(Execution(Guid.NewGuid()));
+            await unit.Store.SaveChangesAsync(Ct);
+        }
+
+        await using (var unit = Unit())
+        {
+            await unit.Db.Database.OpenConnectionAsync(Ct);
+            Assert.Single(await unit.Store.AcquireJobsAsync("w", 1, T0, TimeSpan.FromMinutes(5), Ct));
+            Assert.Equal(ConnectionState.Open, unit.Db.Database.GetDbConnection().State);
+            Assert.Null(unit.Db.Database.CurrentTransaction);
+            Assert.Equal(2, await unit.Db.Jobs.CountAsync(j => j.LockOwner == "w", Ct));
+
+            // It commits on its own, so it refuses to run inside the caller's transaction.
+            await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
+            await Assert.ThrowsAsync<InvalidOperationException>(
+                () => unit.Store.AcquireJobsAsync("w", 1, T0, TimeSpan.FromMinutes(5), Ct));
+        }
+
+        await using var check = Unit();
+        Assert.Equal(1, await check.Db.Executions.CountAsync(Ct));
+        Assert.Equal(1, await check.Db.Jobs.CountAsync(j => j.LastError == "still tracked", Ct));
+    }
+
+    [Fact]
+    public async Task NextJobDue_is_the_earliest_job_that_could_be_acquired()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using (var unit = Unit())
+            Assert.Null(await unit.Store.NextJobDueAsync(Ct));
+
+        var exhausted = Job(Guid.NewGuid(), now.AddHours(-3));
+        exhausted.Retries = 0;
+        var locked = Job(Guid.NewGuid(), now.AddHours(-2));
+        locked.LockOwner = "busy";
+        locked.LockExpiresAt = now.AddHours(1);
+        var expired = Job(Guid.NewGuid(), now.AddHours(-1));
+        expired.LockOwner = "dead";
+        expired.LockExpiresAt = now.AddMinutes(-1);
+        var future = Job(Guid.NewGuid(), now.AddHours(1));
+        await SaveAsync(exhausted, locked, expired, future);
+
+        await using (var unit = Unit())
+            Assert.Equal(Truncate(expired.DueAt), await unit.Store.NextJobDueAsync(Ct));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private sealed class UnitOfWork(AsyncServiceScope scope) : IAsyncDisposable
+    {
+        public PlieDbContext Db { get; } = scope.ServiceProvider.GetRequiredService<PlieDbContext>();
+        public IWorkflowStore Store { get; } = scope.ServiceProvider.GetRequiredService<IWorkflowStore>();
+
+        public ValueTask DisposeAsync() => scope.DisposeAsync();
+    }
+
+    private UnitOfWork Unit() => new(_services.CreateAsyncScope());
+
+    private async Task SaveAsync(params object[] records)
+    {
+        await using var unit = Unit();
+        foreach (var record in records)
+            unit.Store.Add(record);
+        await unit.Store.SaveChangesAsync(Ct);
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql)
+    {
+        await using var command = _services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(Ct))
+            rows.Add(reader.GetFieldValue<T>(0));
+        return rows;
+    }
+
+    private async Task<string> ColumnTypeAsync(string table, string column) =>
+        (await QueryAsync<string>("SELECT udt_name::text FROM information_schema.columns "
+            + $"WHERE table_schema = 'wf' AND table_name = '{table}' AND column_name = '{column}'")).Single();
+
+    private async Task<bool> IsWaitingForLockAsync(int pid) =>
+        (await QueryAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = {pid} AND NOT granted)"))[0];
+
+    private static DateTimeOffset Truncate(DateTimeOffset value) =>
+        value.AddTicks(-(value.Ticks % TimeSpan.TicksPerMicrosecond));
+
+    /// <summary>Every public property equal; JSON compared as values (jsonb rewrites the text).</summary>
+    private static void AssertSameRecord<T>(T expected, T actual)
+    {
+        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var e = property.GetValue(expected);
+            var a = property.GetValue(actual);
+            var name = $"{typeof(T).Name}.{property.Name}";
+            switch (e)
+            {
+                case string[] expectedArray:
+                    Assert.True(expectedArray.SequenceEqual((string[])a!), name);
+                    break;
+                case string expectedJson when property.Name is "Json" or "Data" or "FormFieldsJson":
+                    Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expectedJson), JsonNode.Parse((string)a!)),
+                        $"{name}: {expectedJson} <> {a}");
+                    break;
+                default:
+                    Assert.True(Equals(e, a), $"{name}: {e} <> {a}");
+                    break;
+            }
+        }
+    }
+
+    private static ProcessDefinitionRecord Definition(string key, int version) => new()
+    {
+        Id = Guid.NewGuid(), Key = key, Version = version, Name = $"Process {key}",
+        Xml = $"<definitions id=\"{key}\"><process id=\"{key}\"/></definitions>", Hash = $"hash-{key}-{version}",
+        DeployedAt = T0, DeployedBy = "admin",
+    };
+
+    private static ProcessInstanceRecord Instance(ProcessDefinitionRecord definition, InstanceState state) => new()
+    {
+        Id = Guid.NewGuid(), DefinitionId = definition.Id, DefinitionKey = definition.Key,
+        DefinitionVersion = definition.Version, BusinessKey = "P-1", State = state, StartedAt = T0, StartedBy = "alice",
+        LastActivityAt = T0,
+    };
+
+    private static ExecutionRecord Execution(Guid instanceId) => new()
+    {
+        Id = Guid.NewGuid(), InstanceId = instanceId, ActivityId = "task", State = ExecutionState.Waiting, EnteredAt = T0,
+    };
+
+    private static VariableRecord Variable(Guid instanceId, string name) => new()
+    {
+        Id = Guid.NewGuid(), InstanceId = instanceId, Name = name, Type = "Integer", Json = "42",
+    };
+
+    private static UserTaskRecord UserTask(Guid instanceId, UserTaskState state) => new()
+    {
+        Id = Guid.NewGuid(), InstanceId = instanceId, ExecutionId = Guid.NewGuid(), ProcessKey = "order",
+        ElementId = "approve", State = state, CreatedAt = T0,
+    };
+
+    private static JobRecord Job(Guid? instanceId, DateTimeOffset dueAt) => new()
+    {
+        Id = Guid.NewGuid(), Kind = JobKind.AsyncContinuation, InstanceId = instanceId,
+        ExecutionId = instanceId is null ? null : Guid.NewGuid(), ElementId = "async", DueAt = dueAt, Retries = 3,
+        CreatedAt = T0,
+    };
+
+    private static MessageSubscriptionRecord Subscription(string message, Guid instanceId, string? businessKey) => new()
+    {
+        Id = Guid.NewGuid(), MessageName = message, InstanceId = instanceId, ExecutionId = Guid.NewGuid(),
+        BusinessKey = businessKey, ElementId = "catch", CreatedAt = T0,
+    };
+
+    private static MessageSubscriptionRecord StartSubscription(string message, Guid definitionId) => new()
+    {
+        Id = Guid.NewGuid(), MessageName = message, DefinitionId = definitionId, ElementId = "start", CreatedAt = T0,
+    };
+
+    private static IncidentRecord Incident(Guid instanceId, bool resolved) => new()
+    {
+        Id = Guid.NewGuid(), InstanceId = instanceId, ElementId = "call", Message = "failed", CreatedAt = T0,
+        ResolvedAt = resolved ? T0.AddHours(1) : null,
+    };
+}
