@@ -1,8 +1,13 @@
+using FluentValidation;
+using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Plie.Application.Common;
 using Plie.Infrastructure.Persistence;
 using Plie.Infrastructure.Workflow;
+using Plie.Workflow;
 using Plie.Workflow.Ports;
 
 namespace Plie.Infrastructure;
@@ -11,9 +16,10 @@ public static class DependencyInjection
 {
     /// <summary>
     /// Registers the database (one <see cref="NpgsqlDataSource"/> for the application, a <see cref="PlieDbContext"/> per
-    /// scope) and the engine's store.
+    /// scope), the engine with its store, the Mediator handlers (the service-task topics among them) and the job runner.
     /// </summary>
-    public static IServiceCollection AddPlieInfrastructure(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddPlieInfrastructure(this IServiceCollection services, string connectionString,
+        Action<WorkflowOptions>? configureWorkflow = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -22,8 +28,28 @@ public static class DependencyInjection
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddDbContext<PlieDbContext>((sp, options) =>
             options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), PlieDbContext.ConfigureNpgsql));
-        services.AddScoped<IWorkflowStore, EfWorkflowStore>();
+        services.AddScoped<IPlieDbContext>(sp => sp.GetRequiredService<PlieDbContext>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<ICurrentUser, SystemUser>();
 
+        // The engine, its store, and service tasks run as Mediator requests.
+        services.AddPlieWorkflow(configureWorkflow);
+        services.AddScoped<IWorkflowStore, EfWorkflowStore>();
+        services.AddSingleton<MediatorTopicCatalog>();
+        services.AddSingleton<ITopicCatalog>(sp => sp.GetRequiredService<MediatorTopicCatalog>());
+        services.AddScoped<IServiceTaskInvoker, MediatorServiceTaskInvoker>();
+        services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        foreach (var validator in typeof(ICurrentUser).Assembly.GetTypes()
+                     .Where(t => t is { IsClass: true, IsAbstract: false })
+                     .SelectMany(t => t.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>))
+                         .Select(i => (Service: i, Implementation: t))))
+            services.AddScoped(validator.Service, validator.Implementation);
+
+        // The job runner: timers, async continuations, retries. Also told when a step creates a job due now.
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<IJobNotifier>(sp => sp.GetRequiredService<JobRunner>());
+        services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
         return services;
     }
 }

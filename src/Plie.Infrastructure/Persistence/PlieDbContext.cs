@@ -1,6 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+using Plie.Application.Common;
+using Plie.Domain.Auditing;
+using Plie.Domain.Participants;
+using Plie.Domain.Territory;
 using Plie.Workflow.Runtime;
 
 namespace Plie.Infrastructure.Persistence;
@@ -10,10 +14,15 @@ namespace Plie.Infrastructure.Persistence;
 /// is snake_case. Entity mappings are the <see cref="IEntityTypeConfiguration{TEntity}"/> classes of this assembly
 /// (Persistence/Configurations): adding an entity means adding a DbSet and a configuration class.
 /// </summary>
-public class PlieDbContext(DbContextOptions<PlieDbContext> options) : DbContext(options)
+public class PlieDbContext(DbContextOptions<PlieDbContext> options) : DbContext(options), IPlieDbContext
 {
     /// <summary>The schema of the workflow engine's tables.</summary>
     public const string WorkflowSchema = "wf";
+
+    public DbSet<Participant> Participants => Set<Participant>();
+    public DbSet<Commune> Communes => Set<Commune>();
+    public DbSet<PlieMembership> PlieMemberships => Set<PlieMembership>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<ProcessDefinitionRecord> ProcessDefinitions => Set<ProcessDefinitionRecord>();
     public DbSet<ProcessInstanceRecord> ProcessInstances => Set<ProcessInstanceRecord>();

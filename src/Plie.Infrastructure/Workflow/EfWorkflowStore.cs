@@ -107,6 +107,13 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             .Where(i => i.InstanceId == instanceId && i.ResolvedAt == null)
             .ToListAsync(ct);
 
+    public Task<List<Guid>> FindCalledInstancesAsync(Guid parentExecutionId, CancellationToken ct) =>
+        db.ProcessInstances
+            .AsNoTracking()
+            .Where(i => i.ParentExecutionId == parentExecutionId && i.State == InstanceState.Running)
+            .Select(i => i.Id)
+            .ToListAsync(ct);
+
     public Task<Guid?> FindTaskInstanceAsync(Guid taskId, CancellationToken ct) =>
         db.UserTasks
             .AsNoTracking()

@@ -27,6 +27,7 @@ public sealed class JobRunner(IServiceScopeFactory scopes, IOptions<WorkflowOpti
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.RunJobs) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             var ran = 0;

@@ -22,6 +22,191 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Plie.Domain.Auditing.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details");
+
+                    b.Property<Guid?>("ParticipantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("participant_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_entries");
+
+                    b.HasIndex("ParticipantId", "Id")
+                        .HasDatabaseName("ix_audit_entries_participant_id_id");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Plie.Domain.Participants.Participant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .HasColumnType("text")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Antenne")
+                        .HasColumnType("text")
+                        .HasColumnName("antenne");
+
+                    b.Property<bool>("AvailableForAccompaniment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("available_for_accompaniment");
+
+                    b.Property<DateOnly>("BirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date");
+
+                    b.Property<string>("CommuneInseeCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("commune_insee_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("text")
+                        .HasColumnName("email");
+
+                    b.Property<DateOnly?>("EntryDate")
+                        .HasColumnType("date")
+                        .HasColumnName("entry_date");
+
+                    b.Property<string>("FirstName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("first_name");
+
+                    b.Property<string>("LastName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("last_name");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("text")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("ReferentUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("referent_user_id");
+
+                    b.Property<string>("RefusalReason")
+                        .HasColumnType("text")
+                        .HasColumnName("refusal_reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_participants");
+
+                    b.HasIndex("Antenne")
+                        .HasDatabaseName("ix_participants_antenne");
+
+                    b.HasIndex("ReferentUserId")
+                        .HasDatabaseName("ix_participants_referent_user_id");
+
+                    b.HasIndex("LastName", "FirstName")
+                        .HasDatabaseName("ix_participants_last_name_first_name");
+
+                    b.ToTable("participants", (string)null);
+                });
+
+            modelBuilder.Entity("Plie.Domain.Territory.Commune", b =>
+                {
+                    b.Property<string>("InseeCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("insee_code");
+
+                    b.PrimitiveCollection<string[]>("Districts")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("districts");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.HasKey("InseeCode")
+                        .HasName("pk_communes");
+
+                    b.ToTable("communes", (string)null);
+                });
+
+            modelBuilder.Entity("Plie.Domain.Territory.PlieMembership", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CommuneInseeCode")
+                        .IsRequired()
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("commune_insee_code");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date")
+                        .HasColumnName("from");
+
+                    b.Property<DateOnly?>("To")
+                        .HasColumnType("date")
+                        .HasColumnName("to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plie_memberships");
+
+                    b.HasIndex("CommuneInseeCode")
+                        .HasDatabaseName("ix_plie_memberships_commune_insee_code");
+
+                    b.ToTable("plie_memberships", (string)null);
+                });
+
             modelBuilder.Entity("Plie.Workflow.Runtime.ExecutionRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -603,6 +788,21 @@ namespace Plie.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_variables_instance_id");
 
                     b.ToTable("variables", "wf");
+                });
+
+            modelBuilder.Entity("Plie.Domain.Territory.PlieMembership", b =>
+                {
+                    b.HasOne("Plie.Domain.Territory.Commune", null)
+                        .WithMany("Memberships")
+                        .HasForeignKey("CommuneInseeCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plie_memberships_communes_commune_insee_code");
+                });
+
+            modelBuilder.Entity("Plie.Domain.Territory.Commune", b =>
+                {
+                    b.Navigation("Memberships");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,6 @@
+namespace Plie.Web.Api;
+
+public static class WorkflowEndpoints
+{
+    public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder app) => app;
+}
