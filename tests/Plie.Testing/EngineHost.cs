@@ -41,14 +41,15 @@ public sealed class EngineHost : IAsyncDisposable
             await db.Database.MigrateAsync();
         });
 
+    /// <param name="realClock">Use the system clock instead of the manual one (for tests of the background job runner).</param>
     public static async Task<EngineHost> StartAsync(bool fakeServiceTasks = false, Action<WorkflowOptions>? options = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null, bool realClock = false)
     {
         var connectionString = await CreateDatabaseAsync();
         var clock = new ManualClock();
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton(realClock ? TimeProvider.System : clock);
         services.AddPlieInfrastructure(connectionString, o =>
         {
             o.RunJobs = false; // tests run jobs explicitly
@@ -148,14 +149,14 @@ public sealed class FakeServiceTasks : ITopicCatalog, IServiceTaskInvoker
     private readonly Dictionary<string, Func<JsonObject, IReadOnlyDictionary<string, JsonNode?>>> _handlers = new();
     private readonly Dictionary<string, int> _calls = new();
 
-    public void On(string topic, Func<JsonObject, IReadOnlyDictionary<string, JsonNode?>> handler)
+    /// <summary>Serves <paramref name="topic"/>: the handler's result (an object or a dictionary, or null) becomes output variables.</summary>
+    public void On(string topic, Func<JsonObject, object?> handler)
     {
-        lock (_handlers) _handlers[topic] = handler;
+        IReadOnlyDictionary<string, JsonNode?> Run(JsonObject input) =>
+            (EngineHost.ToDictionary(handler(input)) ?? new Dictionary<string, object?>())
+            .ToDictionary(kv => kv.Key, kv => VariableValues.ToNode(kv.Value));
+        lock (_handlers) _handlers[topic] = Run;
     }
-
-    public void On(string topic, Func<JsonObject, object?> handler) =>
-        On(topic, input => (EngineHost.ToDictionary(handler(input)) ?? new Dictionary<string, object?>())
-            .ToDictionary(kv => kv.Key, kv => VariableValues.ToNode(kv.Value)));
 
     public int Calls(string topic)
     {

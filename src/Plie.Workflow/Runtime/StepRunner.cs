@@ -232,8 +232,13 @@ internal sealed class StepRunner(
         {
             History(s, HistoryTypes.ErrorThrown, node, new JsonObject { ["errorCode"] = error.ErrorCode, ["message"] = error.Message });
             if (!await ThrowErrorAsync(s, exec, error.ErrorCode, fromActivity: node))
-                throw new WorkflowException($"{node} : l'erreur métier « {error.ErrorCode} » n'est interceptée par aucun événement : {error.Message}", error);
+                throw new WorkflowException($"« {node.DisplayName} » : l'erreur métier « {error.ErrorCode} » n'est interceptée par aucun événement : {error.Message}", error);
             return;
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A technical failure: the step is rolled back; from a job, it is retried and then becomes an incident.
+            throw new WorkflowException($"« {node.DisplayName} » : le traitement « {node.Topic} » a échoué : {error.Message}", error);
         }
         if (node.Outputs.Count > 0)
         {
