@@ -35,7 +35,7 @@ public static class DependencyInjection
         // The engine, its store, and service tasks run as Mediator requests.
         services.AddPlieWorkflow(configureWorkflow);
         services.AddScoped<IWorkflowStore, EfWorkflowStore>();
-        services.AddSingleton<MediatorTopicCatalog>();
+        services.AddSingleton(_ => new MediatorTopicCatalog());
         services.AddSingleton<ITopicCatalog>(sp => sp.GetRequiredService<MediatorTopicCatalog>());
         services.AddScoped<IServiceTaskInvoker, MediatorServiceTaskInvoker>();
         services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
