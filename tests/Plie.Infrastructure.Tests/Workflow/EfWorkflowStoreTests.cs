@@ -7,13 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Plie.Infrastructure.Persistence;
 using Plie.Infrastructure.Workflow;
+using Plie.Testing;
 using Plie.Workflow.Ports;
 using Plie.Workflow.Runtime;
 
 namespace Plie.Infrastructure.Tests.Workflow;
 
 /// <summary>The EF Core store on a real PostgreSQL: each test gets its own freshly migrated database.</summary>
-public sealed class EfWorkflowStoreTests(ScratchPostgres postgres) : IClassFixture<ScratchPostgres>, IAsyncLifetime
+public sealed class EfWorkflowStoreTests : IAsyncLifetime
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
@@ -24,15 +25,22 @@ public sealed class EfWorkflowStoreTests(ScratchPostgres postgres) : IClassFixtu
 
     public async Task InitializeAsync()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
+        _connectionString = await TestDatabases.CreateAsync("plie-empty", _ => Task.CompletedTask);
         _services = new ServiceCollection()
-            .AddPlieInfrastructure(connectionString)
+            .AddLogging()
+            .AddPlieInfrastructure(_connectionString)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await using var unit = Unit();
         await unit.Db.Database.MigrateAsync(Ct);
     }
 
-    public async Task DisposeAsync() => await _services.DisposeAsync();
+    private string _connectionString = "";
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await TestDatabases.DropAsync(_connectionString);
+    }
 
     // ---------------------------------------------------------------- schema
 
