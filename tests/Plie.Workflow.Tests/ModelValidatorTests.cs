@@ -250,6 +250,27 @@ public class ModelValidatorTests
         Bpmn.Refused(result, "task", "camunda:priority", "haute", "entier");
     }
 
+    [Theory]
+    [InlineData("camunda:assignee", "${conseiller +}")]
+    [InlineData("camunda:candidateGroups", "${groupes.}")]
+    [InlineData("camunda:candidateUsers", "${a b}")]
+    [InlineData("camunda:priority", "${urgent ? 90}")]
+    public void UserTask_ExpressionThatDoesNotParse_IsRefused(string attribute, string value)
+    {
+        var result = Bpmn.Validate(Bpmn.Around($"""<bpmn:userTask id="task" {attribute}="{value}" />"""));
+
+        Bpmn.Refused(result, "task", attribute, value, "ne se lit pas");
+    }
+
+    [Fact]
+    public void UserTask_ExpressionsThatParse_Pass()
+    {
+        Bpmn.Valid(Bpmn.Around("""
+            <bpmn:userTask id="task" camunda:assignee="${conseiller}" camunda:candidateGroups="${'conseillers-' + site}"
+                camunda:candidateUsers="alice" camunda:priority="${urgent ? 90 : 50}" />
+            """));
+    }
+
     [Fact]
     public void FormField_UnsupportedType_IsRefused()
     {
@@ -796,6 +817,40 @@ public class ModelValidatorTests
             """));
 
         Bpmn.Refused(result, "task", "condition de fin", "ne se lit pas");
+    }
+
+    [Fact]
+    public void MultiInstance_CollectionExpressionThatDoesNotParse_IsRefused()
+    {
+        var result = Bpmn.Validate(Bpmn.Around("""
+            <bpmn:userTask id="task"><bpmn:multiInstanceLoopCharacteristics camunda:collection="${referents.}" /></bpmn:userTask>
+            """));
+
+        Bpmn.Refused(result, "task", "camunda:collection", "ne se lit pas");
+    }
+
+    [Theory]
+    [InlineData("trois")]
+    [InlineData("${n *}")]
+    public void MultiInstance_UnreadableCardinality_IsRefused(string cardinality)
+    {
+        var result = Bpmn.Validate(Bpmn.Around($"""
+            <bpmn:userTask id="task"><bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>{cardinality}</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>
+            """));
+
+        Bpmn.Refused(result, "task", "loopCardinality", cardinality);
+    }
+
+    [Fact]
+    public void CallActivity_SourceExpressionThatDoesNotParse_IsRefused()
+    {
+        var result = Bpmn.Validate(Bpmn.Around("""
+            <bpmn:callActivity id="task" calledElement="orientation">
+              <bpmn:extensionElements><camunda:in sourceExpression="${commune.}" target="codeCommune" /></bpmn:extensionElements>
+            </bpmn:callActivity>
+            """));
+
+        Bpmn.Refused(result, "task", "camunda:in/out", "ne se lit pas");
     }
 
     [Fact]

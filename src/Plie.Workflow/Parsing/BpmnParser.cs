@@ -173,9 +173,9 @@ public static class BpmnParser
                     return new UserTask
                     {
                         Id = id, Name = name, Scope = scope, AsyncBefore = asyncBefore, RetryCycle = retry, MultiInstance = mi,
-                        Assignee = Attr(e, Camunda + "assignee"),
-                        CandidateGroups = Attr(e, Camunda + "candidateGroups"),
-                        CandidateUsers = Attr(e, Camunda + "candidateUsers"),
+                        Assignee = CheckedExpression(Attr(e, Camunda + "assignee"), id, "camunda:assignee"),
+                        CandidateGroups = CheckedExpression(Attr(e, Camunda + "candidateGroups"), id, "camunda:candidateGroups"),
+                        CandidateUsers = CheckedExpression(Attr(e, Camunda + "candidateUsers"), id, "camunda:candidateUsers"),
                         DueDate = CheckedTime(Attr(e, Camunda + "dueDate"), id, "camunda:dueDate"),
                         FollowUpDate = CheckedTime(Attr(e, Camunda + "followUpDate"), id, "camunda:followUpDate"),
                         Priority = CheckedPriority(Attr(e, Camunda + "priority"), id),
@@ -271,7 +271,7 @@ public static class BpmnParser
                 var target = (string?)x.Attribute("target");
                 if (string.IsNullOrWhiteSpace(source) || string.IsNullOrWhiteSpace(target))
                     Error(id, "Un passage de variable (camunda:in/out) doit avoir source et target.");
-                else result.Add((source, target));
+                else result.Add((CheckedExpression(source, id, "camunda:in/out")!, target));
             }
             return result;
         }
@@ -339,8 +339,12 @@ public static class BpmnParser
                     Error(id, "Les boucles standard ne sont pas prises en charge (utilisez l'instance multiple).");
                 return null;
             }
-            var collection = Attr(mi, Camunda + "collection");
+            var collection = CheckedExpression(Attr(mi, Camunda + "collection"), id, "camunda:collection");
             var cardinality = mi.Element(Bpmn + "loopCardinality")?.Value.Trim();
+            if (!string.IsNullOrEmpty(cardinality) && !ScriptEvaluator.IsExpression(cardinality)
+                && !int.TryParse(cardinality, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+                Error(id, $"loopCardinality « {cardinality} » : attendu un nombre entier ou une ${{expression}}.");
+            CheckedExpression(cardinality, id, "loopCardinality");
             if (string.IsNullOrEmpty(collection) && string.IsNullOrEmpty(cardinality))
                 Error(id, "L'instance multiple doit avoir une collection (camunda:collection) ou un nombre d'instances (loopCardinality).");
             var completion = mi.Element(Bpmn + "completionCondition")?.Value.Trim();
@@ -443,6 +447,14 @@ public static class BpmnParser
             if (string.IsNullOrWhiteSpace(text)) return null;
             if (!ScriptEvaluator.IsExpression(text) && !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
                 Error(id, $"camunda:priority « {text} » : attendu un nombre entier ou une ${{expression}}.");
+            return CheckedExpression(text, id, "camunda:priority");
+        }
+
+        /// <summary>An attribute evaluated at run time when it is a ${…} expression: it must parse now, not fail then.</summary>
+        private string? CheckedExpression(string? text, string id, string attribute)
+        {
+            if (text is not null && ScriptEvaluator.IsExpression(text) && ScriptEvaluator.SyntaxError(ScriptEvaluator.ToJavaScript(text)) is { } err)
+                Error(id, $"{attribute} : l'expression « {text} » ne se lit pas : {err}");
             return text;
         }
 
