@@ -516,6 +516,14 @@ public class ModelValidatorTests
     }
 
     [Fact]
+    public void SequenceFlow_ToAnotherSequenceFlow_IsRefusedNotDropped()
+    {
+        var result = Bpmn.Validate(Bpmn.Around(Bpmn.UserTask + Flow("odd", "task", "toNode")));
+
+        Bpmn.Refused(result, "odd", "mène à un élément inconnu", "« toNode »");
+    }
+
+    [Fact]
     public void SequenceFlow_CrossingASubProcessBoundary_IsRefused()
     {
         var result = Bpmn.Validate(Bpmn.Around("""
