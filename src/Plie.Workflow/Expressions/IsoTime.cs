@@ -24,15 +24,33 @@ public static partial class IsoTime
         var m = DurationPattern().Match(text.Trim());
         if (!m.Success || text.Trim() is "P" or "PT" || text.Trim().EndsWith('T')) return false;
         int Int(string g) => m.Groups[g].Success ? int.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture) : 0;
-        var seconds = m.Groups["s"].Success ? double.Parse(m.Groups["s"].Value.Replace(',', '.'), CultureInfo.InvariantCulture) : 0;
-        duration = new Duration(Int("y"), Int("mo"), Int("d") + 7 * Int("w"),
-            new TimeSpan(Int("h"), Int("mi"), 0) + TimeSpan.FromSeconds(seconds));
-        return true;
+        try
+        {
+            var seconds = m.Groups["s"].Success ? double.Parse(m.Groups["s"].Value.Replace(',', '.'), CultureInfo.InvariantCulture) : 0;
+            var parsed = new Duration(Int("y"), Int("mo"), checked(Int("d") + 7 * Int("w")),
+                new TimeSpan(Int("h"), Int("mi"), 0) + TimeSpan.FromSeconds(seconds));
+            _ = parsed.AddTo(DateTimeOffset.UtcNow); // throws when too long to schedule (beyond year 9999)
+            duration = parsed;
+            return true;
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException or FormatException)
+        {
+            return false;
+        }
     }
 
-    public static bool TryParseDate(string? text, out DateTimeOffset date) =>
-        DateTimeOffset.TryParse(text?.Trim(), CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out date);
+    /// <summary>An ISO-8601 date, with or without a time and an offset (none: UTC). Local formats (01/02/2026) are refused.</summary>
+    public static bool TryParseDate(string? text, out DateTimeOffset date)
+    {
+        date = default;
+        var trimmed = text?.Trim();
+        return trimmed is not null && DatePattern().IsMatch(trimmed)
+            && DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out date);
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex DatePattern();
 
     public static bool TryParseCycle(string? text, out Cycle cycle)
     {

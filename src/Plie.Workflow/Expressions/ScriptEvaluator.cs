@@ -13,7 +13,7 @@ namespace Plie.Workflow.Expressions;
 /// a memory limit, a recursion limit and a statement limit. Process variables are globals.
 /// <para>
 /// Camunda models write expressions as <c>${…}</c> (JUEL); the body of such an expression is read as JavaScript, with
-/// JUEL's word operators (and, or, not, eq, ne, lt, gt, le, ge, empty) translated.
+/// JUEL's word operators (and, or, not, eq, ne, lt, gt, le, ge) translated outside string literals.
 /// </para>
 /// </summary>
 public static partial class ScriptEvaluator
@@ -35,7 +35,7 @@ public static partial class ScriptEvaluator
     {
         if (!IsExpression(text)) return text.Trim();
         var body = text[2..^1];
-        return JuelOperators().Replace(body, m => m.Value switch
+        return JuelOperators().Replace(body, m => m.Groups["string"].Success ? m.Value : m.Value switch
         {
             "and" => "&&",
             "or" => "||",
@@ -50,7 +50,8 @@ public static partial class ScriptEvaluator
         }).Trim();
     }
 
-    [GeneratedRegex(@"(?<![\w.$'""])\b(and|or|not|eq|ne|lt|gt|le|ge)\b(?![\w$'""])")]
+    /// <summary>A JUEL word operator, or a string literal (matched so that the words inside it are left alone).</summary>
+    [GeneratedRegex(@"(?<string>'(?:[^'\\]|\\.)*'|""(?:[^""\\]|\\.)*"")|(?<![\w.$])\b(and|or|not|eq|ne|lt|gt|le|ge)\b(?![\w$])")]
     private static partial Regex JuelOperators();
 
     /// <summary>Null if the JavaScript parses, else the parser's message.</summary>
@@ -61,11 +62,23 @@ public static partial class ScriptEvaluator
             Prepare(javaScript);
             return null;
         }
+        catch (ScriptPreparationException e)
+        {
+            return PreparationError(e);
+        }
         catch (Exception e) when (e is Acornima.ParseErrorException or JavaScriptException or ArgumentException)
         {
             return e.Message;
         }
     }
+
+    /// <summary>Jint wraps the parser's error (or the parser running out of stack on a deeply nested text).</summary>
+    private static string PreparationError(ScriptPreparationException e) => e.InnerException switch
+    {
+        InsufficientExecutionStackException => "l'expression est trop imbriquée.",
+        { } inner => inner.Message,
+        null => e.Message,
+    };
 
     public static bool EvaluateCondition(string javaScript, IReadOnlyDictionary<string, JsonNode?> variables) =>
         TypeConverter.ToBoolean(Run(javaScript, variables));
@@ -89,7 +102,15 @@ public static partial class ScriptEvaluator
 
     private static JsValue Run(string javaScript, IReadOnlyDictionary<string, JsonNode?> variables, out Engine engine)
     {
-        var script = Prepare(javaScript);
+        Prepared<Acornima.Ast.Script> script;
+        try
+        {
+            script = Prepare(javaScript);
+        }
+        catch (ScriptPreparationException e)
+        {
+            throw new WorkflowException($"L'expression « {javaScript} » ne se lit pas : {PreparationError(e)}", e);
+        }
         engine = new Engine(o => o
             .Strict()
             .TimeoutInterval(Timeout)

@@ -26,6 +26,9 @@ public static class BpmnParser
 
     private static readonly string[] JavaScriptLanguages = ["javascript", "js", "ecmascript"];
 
+    /// <summary>How deep sub-processes may nest; reading is recursive, so a deeper document could exhaust the stack.</summary>
+    public const int MaxSubProcessDepth = 100;
+
     public static ParseResult Parse(string? xml)
     {
         var errors = new List<ValidationError>();
@@ -87,10 +90,12 @@ public static class BpmnParser
         private readonly List<(XElement Element, FlowScope Scope)> _flowElements = [];
         private readonly List<(XElement Element, FlowScope Scope)> _boundaryElements = [];
         private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+        /// <summary>Elements refused with an error: flows and boundary events naming them add no second error.</summary>
+        private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
 
         private void Error(string? id, string message) => errors.Add(new ValidationError(id, message));
 
-        public void ReadScope(XElement container, FlowScope scope)
+        public void ReadScope(XElement container, FlowScope scope, int depth = 0)
         {
             foreach (var e in container.Elements())
             {
@@ -119,10 +124,17 @@ public static class BpmnParser
                         break;
                     default:
                         var node = ReadNode(e, kind, id, scope);
-                        if (node is null) break;
+                        if (node is null)
+                        {
+                            _refused.Add(id);
+                            break;
+                        }
                         Nodes[id] = node;
                         scope.Nodes.Add(node);
-                        if (node is SubProcess sub) ReadScope(e, sub.Body);
+                        if (node is not SubProcess sub) break;
+                        if (depth >= MaxSubProcessDepth)
+                            Error(id, $"Les sous-processus sont imbriqués trop profondément ({MaxSubProcessDepth} niveaux au plus).");
+                        else ReadScope(e, sub.Body, depth + 1);
                         break;
                 }
             }
@@ -139,9 +151,8 @@ public static class BpmnParser
                 case "startEvent":
                 {
                     var (timer, message) = ReadEventTrigger(e, id, allowError: false);
-                    if (HasDefinition(e, "errorEventDefinition") || HasDefinition(e, "signalEventDefinition")
-                        || HasDefinition(e, "conditionalEventDefinition") || HasDefinition(e, "escalationEventDefinition"))
-                        Error(id, "Seuls les événements de début simples, minuterie et message sont pris en charge.");
+                    if (OtherDefinition(e, "timerEventDefinition", "messageEventDefinition") is { } other)
+                        Error(id, $"Événement de début de type {EventKind(other)} non pris en charge : seuls les événements de début simples, minuterie et message le sont.");
                     return new StartEvent { Id = id, Name = name, Scope = scope, Timer = timer, MessageName = message, AsyncBefore = asyncBefore };
                 }
                 case "endEvent":
@@ -154,17 +165,17 @@ public static class BpmnParser
                         endKind = EndEventKind.Error;
                         code = ErrorCode(err, id);
                     }
-                    else if (e.Elements().Any(c => c.Name.Namespace == Bpmn && c.Name.LocalName.EndsWith("EventDefinition", StringComparison.Ordinal)))
-                        Error(id, "Seuls les événements de fin simples, « terminer » et erreur sont pris en charge.");
+                    else if (OtherDefinition(e) is { } other)
+                        Error(id, $"Événement de fin de type {EventKind(other)} non pris en charge : seuls les événements de fin simples, « terminer » et erreur le sont.");
                     return new EndEvent { Id = id, Name = name, Scope = scope, Kind = endKind, ErrorCode = code };
                 }
                 case "userTask":
                     return new UserTask
                     {
                         Id = id, Name = name, Scope = scope, AsyncBefore = asyncBefore, RetryCycle = retry, MultiInstance = mi,
-                        Assignee = Attr(e, Camunda + "assignee"),
-                        CandidateGroups = Attr(e, Camunda + "candidateGroups"),
-                        CandidateUsers = Attr(e, Camunda + "candidateUsers"),
+                        Assignee = CheckedExpression(Attr(e, Camunda + "assignee"), id, "camunda:assignee"),
+                        CandidateGroups = CheckedExpression(Attr(e, Camunda + "candidateGroups"), id, "camunda:candidateGroups"),
+                        CandidateUsers = CheckedExpression(Attr(e, Camunda + "candidateUsers"), id, "camunda:candidateUsers"),
                         DueDate = CheckedTime(Attr(e, Camunda + "dueDate"), id, "camunda:dueDate"),
                         FollowUpDate = CheckedTime(Attr(e, Camunda + "followUpDate"), id, "camunda:followUpDate"),
                         Priority = CheckedPriority(Attr(e, Camunda + "priority"), id),
@@ -260,7 +271,7 @@ public static class BpmnParser
                 var target = (string?)x.Attribute("target");
                 if (string.IsNullOrWhiteSpace(source) || string.IsNullOrWhiteSpace(target))
                     Error(id, "Un passage de variable (camunda:in/out) doit avoir source et target.");
-                else result.Add((source, target));
+                else result.Add((CheckedExpression(source, id, "camunda:in/out")!, target));
             }
             return result;
         }
@@ -328,8 +339,12 @@ public static class BpmnParser
                     Error(id, "Les boucles standard ne sont pas prises en charge (utilisez l'instance multiple).");
                 return null;
             }
-            var collection = Attr(mi, Camunda + "collection");
+            var collection = CheckedExpression(Attr(mi, Camunda + "collection"), id, "camunda:collection");
             var cardinality = mi.Element(Bpmn + "loopCardinality")?.Value.Trim();
+            if (!string.IsNullOrEmpty(cardinality) && !ScriptEvaluator.IsExpression(cardinality)
+                && !int.TryParse(cardinality, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+                Error(id, $"loopCardinality « {cardinality} » : attendu un nombre entier ou une ${{expression}}.");
+            CheckedExpression(cardinality, id, "loopCardinality");
             if (string.IsNullOrEmpty(collection) && string.IsNullOrEmpty(cardinality))
                 Error(id, "L'instance multiple doit avoir une collection (camunda:collection) ou un nombre d'instances (loopCardinality).");
             var completion = mi.Element(Bpmn + "completionCondition")?.Value.Trim();
@@ -432,6 +447,14 @@ public static class BpmnParser
             if (string.IsNullOrWhiteSpace(text)) return null;
             if (!ScriptEvaluator.IsExpression(text) && !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
                 Error(id, $"camunda:priority « {text} » : attendu un nombre entier ou une ${{expression}}.");
+            return CheckedExpression(text, id, "camunda:priority");
+        }
+
+        /// <summary>An attribute evaluated at run time when it is a ${…} expression: it must parse now, not fail then.</summary>
+        private string? CheckedExpression(string? text, string id, string attribute)
+        {
+            if (text is not null && ScriptEvaluator.IsExpression(text) && ScriptEvaluator.SyntaxError(ScriptEvaluator.ToJavaScript(text)) is { } err)
+                Error(id, $"{attribute} : l'expression « {text} » ne se lit pas : {err}");
             return text;
         }
 
@@ -460,7 +483,9 @@ public static class BpmnParser
                 var attachedId = (string?)e.Attribute("attachedToRef");
                 if (attachedId is null || !Nodes.TryGetValue(attachedId, out var attached))
                 {
-                    Error(id, $"L'événement de bordure est attaché à un élément inconnu « {attachedId} ».");
+                    if (attachedId is null || !_refused.Contains(attachedId))
+                        Error(id, $"L'événement de bordure est attaché à un élément inconnu « {attachedId} ».");
+                    _refused.Add(id);
                     continue;
                 }
                 var (timer, message) = ReadEventTrigger(e, id, allowError: true);
@@ -468,12 +493,14 @@ public static class BpmnParser
                 if (message is not null)
                 {
                     Error(id, "Les événements de bordure message ne sont pas pris en charge (minuterie et erreur seulement).");
+                    _refused.Add(id);
                     continue;
                 }
                 if (timer is null && error is null)
                 {
                     if (!HasDefinition(e, "timerEventDefinition"))
                         Error(id, "Un événement de bordure doit être une minuterie ou une erreur.");
+                    _refused.Add(id);
                     continue;
                 }
                 if (timer is not null && attached is not (UserTask or SubProcess or CallActivity))
@@ -501,12 +528,12 @@ public static class BpmnParser
                 var targetId = (string?)e.Attribute("targetRef");
                 if (sourceId is null || !Nodes.TryGetValue(sourceId, out var source))
                 {
-                    if (sourceId is null || !_ids.Contains(sourceId)) Error(id, $"La séquence part d'un élément inconnu « {sourceId} ».");
+                    if (sourceId is null || !_refused.Contains(sourceId)) Error(id, $"La séquence part d'un élément inconnu « {sourceId} ».");
                     continue;
                 }
                 if (targetId is null || !Nodes.TryGetValue(targetId, out var target))
                 {
-                    if (targetId is null || !_ids.Contains(targetId)) Error(id, $"La séquence mène à un élément inconnu « {targetId} ».");
+                    if (targetId is null || !_refused.Contains(targetId)) Error(id, $"La séquence mène à un élément inconnu « {targetId} ».");
                     continue;
                 }
                 if (source.Scope != target.Scope)
@@ -537,6 +564,26 @@ public static class BpmnParser
         }
 
         private static bool HasDefinition(XElement e, string name) => e.Element(Bpmn + name) is not null;
+
+        /// <summary>The first event definition of <paramref name="e"/> that is not one of <paramref name="supported"/>.</summary>
+        private static string? OtherDefinition(XElement e, params string[] supported) => e.Elements()
+            .Select(c => c.Name)
+            .FirstOrDefault(n => n.Namespace == Bpmn && n.LocalName.EndsWith("EventDefinition", StringComparison.Ordinal) && !supported.Contains(n.LocalName))
+            ?.LocalName;
+
+        private static string EventKind(string definition) => definition switch
+        {
+            "signalEventDefinition" => "signal",
+            "errorEventDefinition" => "erreur",
+            "escalationEventDefinition" => "escalade",
+            "conditionalEventDefinition" => "conditionnel",
+            "compensateEventDefinition" => "compensation",
+            "linkEventDefinition" => "lien",
+            "cancelEventDefinition" => "annulation",
+            "messageEventDefinition" => "message",
+            "timerEventDefinition" => "minuterie",
+            _ => definition,
+        };
         private static XElement? Definition(XElement e, string name) => e.Element(Bpmn + name);
         private static string? Attr(XElement e, XName name) => ((string?)e.Attribute(name))?.Trim() is { Length: > 0 } s ? s : null;
         private static bool Bool(XElement e, XName name) => string.Equals((string?)e.Attribute(name), "true", StringComparison.OrdinalIgnoreCase);
