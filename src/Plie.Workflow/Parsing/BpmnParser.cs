@@ -78,7 +78,15 @@ public static class BpmnParser
         var rootScope = new FlowScope(null);
         context.ReadScope(process, rootScope);
         context.Link();
-        if (errors.Count > 0) return new ParseResult(null, errors);
+        if (errors.Count > 0)
+            return new ParseResult(null, errors)
+            {
+                // When every element and flow could be read (only details are wrong), the graph is whole: the deploy
+                // check can then report structural problems (unreachable nodes…) in the same answer.
+                Partial = context.GraphIsWhole
+                    ? new ProcessModel(processId, (string?)process.Attribute("name"), rootScope, context.Nodes, context.Flows)
+                    : null,
+            };
         var model = new ProcessModel(processId, (string?)process.Attribute("name"), rootScope, context.Nodes, context.Flows);
         return new ParseResult(model, errors);
     }
@@ -474,6 +482,9 @@ public static class BpmnParser
             return new Expression(js);
         }
 
+        /// <summary>No node, boundary event or sequence flow was dropped.</summary>
+        public bool GraphIsWhole => _refused.Count == 0 && Flows.Count == _flowElements.Count;
+
         /// <summary>Sequence flows and boundary events, once every node is known.</summary>
         public void Link()
         {
@@ -591,4 +602,11 @@ public static class BpmnParser
     }
 }
 
-public sealed record ParseResult(ProcessModel? Model, IReadOnlyList<ValidationError> Errors);
+/// <summary>
+/// The model, or the errors. When the XML could be read but some elements are wrong, <see cref="Partial"/> holds what
+/// was read (never to be run; it lets the deploy check list every problem at once).
+/// </summary>
+public sealed record ParseResult(ProcessModel? Model, IReadOnlyList<ValidationError> Errors)
+{
+    public ProcessModel? Partial { get; init; }
+}

@@ -9,9 +9,8 @@ public sealed class ModelValidator(ITopicCatalog topics, IFormCatalog forms)
     public ParseResult Validate(string? xml)
     {
         var parsed = BpmnParser.Parse(xml);
-        if (parsed.Model is null) return parsed;
-        var model = parsed.Model;
-        var errors = new List<ValidationError>();
+        if ((parsed.Model ?? parsed.Partial) is not { } model) return parsed;
+        var errors = new List<ValidationError>(parsed.Errors);
         void Error(string? id, string message) => errors.Add(new ValidationError(id, message));
 
         if (!model.Root.Nodes.OfType<StartEvent>().Any())
@@ -73,7 +72,8 @@ public sealed class ModelValidator(ITopicCatalog topics, IFormCatalog forms)
         foreach (var node in Unreachable(model))
             Error(node.Id, $"L'élément « {node.DisplayName} » est inatteignable : aucun chemin n'y mène depuis un début.");
 
-        return new ParseResult(errors.Count == 0 ? model : null, errors);
+        var distinct = errors.Distinct().ToList();
+        return new ParseResult(distinct.Count == 0 ? model : null, distinct);
     }
 
     private static IEnumerable<FlowNode> Unreachable(ProcessModel model)

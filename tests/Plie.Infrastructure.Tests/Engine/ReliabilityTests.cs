@@ -103,10 +103,11 @@ public sealed class ReliabilityTests : EngineTestBase
     public async Task Deploying_an_invalid_model_is_refused_with_the_errors_and_deploys_nothing()
     {
         var xml = Fixture("exclusive").Replace("<bpmn:sequenceFlow id=\"toOther\" sourceRef=\"gw\" targetRef=\"other\" />", "")
-            .Replace("default=\"toOther\"", "");
+            .Replace("default=\"toOther\"", "").Replace("age &lt; 26", "age &lt; &lt; 26");
 
         var error = await Assert.ThrowsAsync<WorkflowValidationException>(() => Host.DeployAsync(xml));
 
+        Assert.Contains(error.Errors, e => e.ElementId == "toYoung" && e.Message.Contains("condition"));
         Assert.Contains(error.Errors, e => e.ElementId == "other" && e.Message.Contains("inatteignable"));
         Assert.Equal(0, await Host.Db(db => db.ProcessDefinitions.CountAsync()));
     }
