@@ -35,16 +35,27 @@ internal static class Profile
             await call(scope.ServiceProvider.GetRequiredService<IWorkflowEngine>());
         }
 
-        // Raw commit latency, one connection.
-        var raw = Stopwatch.StartNew();
-        for (var i = 0; i < 100; i++)
+        // Raw round trips on one connection, to compare with the engine's below.
+        await RawAsync("raw INSERT (autocommit: 1 round trip + WAL flush)", "insert into bench_raw (u, payload) values ($1, 'profile')",
+            Guid.NewGuid());
+        await RawAsync("raw SELECT of a task's instance_id by id (1 round trip)", "select instance_id from wf.user_tasks where id = $1",
+            tasks[^1]);
+
+        async Task RawAsync(string name, string sql, Guid value)
         {
-            await using var insert = db.CreateCommand("insert into bench_raw (u, payload) values ($1, $2)");
-            insert.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = "profile" });
-            await insert.ExecuteNonQueryAsync(ct);
+            using var self = Process.GetCurrentProcess();
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var cpu = self.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < 200; i++)
+            {
+                await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new NpgsqlParameter { Value = value } } };
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            self.Refresh();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name}, Npgsql, 1 connection: {clock.Elapsed.TotalMilliseconds / 200:F2} ms each, app CPU {(self.TotalProcessorTime - cpu).TotalMilliseconds / 200:F2} ms"));
         }
-        Console.WriteLine($"  raw INSERT commit, 1 connection: {raw.Elapsed.TotalMilliseconds / 100:F2} ms each (1 round trip + WAL flush)");
 
         var next = 0;
         var half = tasks.Count / 2;

@@ -168,8 +168,11 @@ try
     Console.WriteLine($"  {sample.Count} sampled tasks completed through the engine: {completed} instances completed, " +
                       $"{waiting} running with {waitingTasks} open tasks");
     var rss = Collect();
-    Console.WriteLine($"rss_mb_100k_waiting {rss,10:F1}   working set after a full compacting GC (before the 100k: {rssBefore:F1} MB; " +
-                      $"managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MB)");
+    Console.WriteLine($"rss_mb_100k_waiting {rss,10:F1}   working set after a full compacting GC (before the 100k: {rssBefore:F1} MB)");
+    Console.WriteLine($"  of which: managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MB live, " +
+                      $"{GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F1} MB committed by the GC; " +
+                      string.Join(", ", File.ReadLines("/proc/self/status").Where(l => l.StartsWith("Rss", StringComparison.Ordinal))
+                          .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)))));
     Console.WriteLine();
 
     var stepPass = stepRatio >= 0.25;
