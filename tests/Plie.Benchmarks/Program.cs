@@ -1,1 +1,262 @@
-﻿Console.WriteLine("Hello, World!");
+// Plie engine benchmark: prints figures, is not a test. Starts its own durable PostgreSQL cluster in a temporary
+// directory, measures raw commits, engine steps and starts, and the memory of the app with 100,000 waiting instances.
+//
+//   dotnet run -c Release --project tests/Plie.Benchmarks [-- --seconds N]
+//
+// The last line of output is a JSON object with the figures.
+
+using System.Globalization;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Plie.Benchmarks;
+using Plie.Infrastructure;
+using Plie.Infrastructure.Persistence;
+using Plie.Infrastructure.Postgres;
+using Plie.Workflow;
+
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+var seconds = 10.0;
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
+        seconds = s;
+    else
+    {
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N]");
+        return 2;
+    }
+}
+const int Workers = 4;
+const int WaitingInstances = 100_000;
+const int Sample = 100;
+var duration = TimeSpan.FromSeconds(seconds);
+var warmup = TimeSpan.FromSeconds(2);
+
+// Ctrl+C / SIGTERM: stop the measurements and fall through to the clean-up below.
+using var cancel = new CancellationTokenSource();
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+var ct = cancel.Token;
+
+var root = Directory.CreateTempSubdirectory("plie-bench-").FullName;
+LocalPostgres? pg = null;
+try
+{
+    Console.WriteLine($"Plie benchmark: {Workers} workers, {seconds:0.#} s per figure after {warmup.TotalSeconds:0} s of warm-up, " +
+                      $"{Environment.ProcessorCount} cores");
+    pg = await LocalPostgres.StartAsync(new LocalPostgresOptions
+    {
+        DataDirectory = Path.Combine(root, "data"), Durable = true, Database = "plie_bench",
+    }, null, ct);
+    Console.WriteLine($"PostgreSQL {pg.BinDirectory} on port {pg.Port}, data in {pg.DataDirectory} (durable: fsync, synchronous_commit on)");
+
+    var services = new ServiceCollection();
+    services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+    services.AddPlieInfrastructure(pg.ConnectionString, o => o.RunJobs = false);
+    await using var app = services.BuildServiceProvider();
+    await using var db = NpgsqlDataSource.Create(pg.ConnectionString); // the benchmark's own queries
+
+    async Task<T> Engine<T>(Func<IWorkflowEngine, Task<T>> call)
+    {
+        await using var scope = app.CreateAsyncScope(); // one scope per call, as one web request
+        return await call(scope.ServiceProvider.GetRequiredService<IWorkflowEngine>());
+    }
+
+    await using (var scope = app.CreateAsyncScope())
+        await scope.ServiceProvider.GetRequiredService<PlieDbContext>().Database.MigrateAsync(ct);
+    await Engine(e => e.DeployAsync(StepProcess, "bench", ct));
+    await Engine(e => e.DeployAsync(WaitProcess, "bench", ct));
+    Console.WriteLine("Database migrated, bench-step and bench-wait deployed.");
+    Console.WriteLine();
+
+    // a. Raw commits: single-row autocommit INSERTs on 4 connections.
+    await using (var create = db.CreateCommand("create table bench_raw (id bigserial primary key, u uuid not null, payload text not null)"))
+        await create.ExecuteNonQueryAsync(ct);
+    var connections = new NpgsqlConnection[Workers];
+    for (var w = 0; w < Workers; w++) connections[w] = await db.OpenConnectionAsync(ct);
+    var raw = await Bench.MeasureAsync(Workers, warmup, duration, pg.DataDirectory, async (w, token) =>
+    {
+        await using var insert = new NpgsqlCommand("insert into bench_raw (u, payload) values ($1, $2)", connections[w]);
+        insert.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = "payload of a benchmark row" });
+        await insert.ExecuteNonQueryAsync(token);
+        return true;
+    }, ct);
+    foreach (var c in connections) await c.DisposeAsync();
+    Console.WriteLine($"raw_commits_per_s   {raw.PerSecond,10:F1}   single-row INSERT commits/s, {Workers} connections");
+    Console.WriteLine($"  {raw.Describe()}");
+
+    // b. Steps: complete task a (next: user task b) of waiting bench-step instances. More instances than even the raw
+    // commit rate could use are prepared up front, each worker with its own.
+    var template = await Engine(e => e.StartAsync("bench-step", null, null, "bench", ct));
+    var needed = (int)Math.Ceiling(raw.PerSecond * (warmup + duration).TotalSeconds * 1.25) + 1000;
+    await Bench.CloneInstanceAsync(db, template.Id, needed, ct);
+    var open = await Bench.GuidsAsync(db,
+        "select id from wf.user_tasks where process_key = 'bench-step' and element_id = 'a' and state = 'Open' order by random()", ct);
+    var forProfile = open.Take(200).ToList();
+    var queues = Enumerable.Range(0, Workers).Select(w => new Queue<Guid>(open.Skip(200).Where((_, i) => i % Workers == w))).ToArray();
+    Console.WriteLine($"  ({open.Count} bench-step instances waiting at task a: 1 started by the engine, {needed} copies of it)");
+    var steps = await Bench.MeasureAsync(Workers, warmup, duration, pg.DataDirectory, async (w, token) =>
+    {
+        if (!queues[w].TryDequeue(out var task)) return false;
+        await Engine(async e =>
+        {
+            await e.CompleteTaskAsync(task, null, "bench", token);
+            return true;
+        });
+        return true;
+    }, ct);
+    var done = open.Count - forProfile.Count - queues.Sum(q => q.Count);
+    var atB = await Bench.ScalarAsync<long>(db,
+        "select count(*) from wf.user_tasks where process_key = 'bench-step' and element_id = 'b' and state = 'Open'", ct);
+    Console.WriteLine($"steps_per_s         {steps.PerSecond,10:F1}   CompleteTaskAsync a → waiting at b, {Workers} workers, a DI scope per step " +
+                      $"({done} completed in all, {atB} instances now wait at b)");
+    Console.WriteLine($"  {steps.Describe()}");
+
+    // c. Starts: StartAsync of bench-step, each leaves user task a waiting.
+    var before = await Bench.ScalarAsync<long>(db, "select count(*) from wf.user_tasks where element_id = 'a' and state = 'Open'", ct);
+    var startCount = 0;
+    var starts = await Bench.MeasureAsync(Workers, warmup, duration, pg.DataDirectory, async (_, token) =>
+    {
+        await Engine(e => e.StartAsync("bench-step", null, null, "bench", token));
+        Interlocked.Increment(ref startCount);
+        return true;
+    }, ct);
+    var after = await Bench.ScalarAsync<long>(db, "select count(*) from wf.user_tasks where element_id = 'a' and state = 'Open'", ct);
+    Console.WriteLine($"starts_per_s        {starts.PerSecond,10:F1}   StartAsync → waiting at user task a, {Workers} workers " +
+                      $"({startCount} started in all, {after - before} new open tasks a)");
+    Console.WriteLine($"  {starts.Describe()}");
+
+    var stepRatio = steps.PerSecond / raw.PerSecond;
+    var startRatio = starts.PerSecond / raw.PerSecond;
+    Console.WriteLine($"step_ratio          {stepRatio,10:F3}   steps / raw commits");
+    Console.WriteLine($"start_ratio         {startRatio,10:F3}   starts / raw commits");
+    Console.WriteLine();
+
+    // Where the time of one step goes (one worker, every round trip timed).
+    Console.WriteLine("Profile (separate service provider with EF command/transaction interceptors):");
+    await Profile.RunAsync(pg.ConnectionString, db, forProfile, ct);
+    Console.WriteLine();
+
+    // e. Memory with 100,000 waiting instances: copies of one engine-started bench-wait instance, then a sample of
+    // them completed through the engine (so 100,000 still wait afterwards).
+    var rssBefore = Collect();
+    var waitTemplate = await Engine(e => e.StartAsync("bench-wait", null, null, "bench", ct));
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    await Bench.CloneInstanceAsync(db, waitTemplate.Id, WaitingInstances + Sample - 1, ct);
+    Console.WriteLine($"  {WaitingInstances + Sample} bench-wait instances in the database ({clock.Elapsed.TotalSeconds:F1} s to copy them)");
+    var sample = await Bench.GuidsAsync(db,
+        "select id from wf.user_tasks where process_key = 'bench-wait' and state = 'Open' order by random() limit $1", ct, Sample);
+    foreach (var task in sample)
+        await Engine(async e =>
+        {
+            await e.CompleteTaskAsync(task, null, "bench", ct);
+            return true;
+        });
+    var waiting = await Bench.ScalarAsync<long>(db,
+        "select count(*) from wf.process_instances where definition_key = 'bench-wait' and state = 'Running'", ct);
+    var waitingTasks = await Bench.ScalarAsync<long>(db,
+        "select count(*) from wf.user_tasks where process_key = 'bench-wait' and state = 'Open'", ct);
+    var completed = await Bench.ScalarAsync<long>(db,
+        "select count(*) from wf.process_instances where definition_key = 'bench-wait' and state = 'Completed'", ct);
+    Console.WriteLine($"  {sample.Count} sampled tasks completed through the engine: {completed} instances completed, " +
+                      $"{waiting} running with {waitingTasks} open tasks");
+    var rss = Collect();
+    Console.WriteLine($"rss_mb_100k_waiting {rss,10:F1}   working set after a full compacting GC (before the 100k: {rssBefore:F1} MB)");
+    Console.WriteLine($"  of which: managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MB live, " +
+                      $"{GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F1} MB committed by the GC; " +
+                      string.Join(", ", File.ReadLines("/proc/self/status").Where(l => l.StartsWith("Rss", StringComparison.Ordinal))
+                          .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)))));
+    Console.WriteLine();
+
+    var stepPass = stepRatio >= 0.25;
+    var rssPass = rss <= 300;
+    Console.WriteLine($"Floor: step_ratio {stepRatio:F3} >= 0.25 (aim 0.5): {(stepPass ? "PASS" : "FAIL")}");
+    Console.WriteLine($"Floor: rss_mb_100k_waiting {rss:F1} <= 300 MB: {(rssPass ? "PASS" : "FAIL")}");
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        raw_commits_per_s = Math.Round(raw.PerSecond, 1),
+        steps_per_s = Math.Round(steps.PerSecond, 1),
+        step_ratio = Math.Round(stepRatio, 3),
+        starts_per_s = Math.Round(starts.PerSecond, 1),
+        start_ratio = Math.Round(startRatio, 3),
+        rss_mb_100k_waiting = Math.Round(rss, 1),
+    }));
+    return 0;
+}
+catch (OperationCanceledException) when (ct.IsCancellationRequested)
+{
+    Console.WriteLine("Cancelled.");
+    return 130;
+}
+finally
+{
+    if (pg is not null)
+    {
+        Console.Error.WriteLine("Stopping PostgreSQL...");
+        try
+        {
+            await pg.StopAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine($"Could not stop PostgreSQL: {e.Message}");
+        }
+    }
+    try
+    {
+        Directory.Delete(root, recursive: true);
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"Could not delete {root}: {e.Message}");
+    }
+}
+
+static double Collect()
+{
+    for (var i = 0; i < 2; i++)
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+    }
+    return Bench.RssMb();
+}
+
+internal partial class Program
+{
+    private const string StepProcess = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="bench-step-def" targetNamespace="bench">
+          <bpmn:process id="bench-step" name="Benchmark: two user tasks" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
+            <bpmn:userTask id="a" name="A" />
+            <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
+            <bpmn:userTask id="b" name="B" />
+            <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    private const string WaitProcess = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="bench-wait-def" targetNamespace="bench">
+          <bpmn:process id="bench-wait" name="Benchmark: one user task" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+            <bpmn:userTask id="wait" name="Wait" />
+            <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+}
