@@ -31,6 +31,8 @@ public static class DependencyInjection
         services.AddScoped<IPlieDbContext>(sp => sp.GetRequiredService<PlieDbContext>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<ICurrentUser, SystemUser>();
+        services.AddSingleton<Plie.Application.Intake.Contract.IContractRenderer, Documents.ContractPdfRenderer>();
+        services.TryAddSingleton(new Plie.Application.Intake.StartIntake.IntakeSettings());
 
         // The engine, its store, and service tasks run as Mediator requests.
         services.AddPlieWorkflow(configureWorkflow);

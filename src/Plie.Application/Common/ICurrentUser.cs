@@ -5,6 +5,9 @@ public interface ICurrentUser
 {
     string Id { get; }
     string DisplayName { get; }
+    /// <summary>The antenne a conseiller is attached to.</summary>
+    string? Antenne { get; }
+    IReadOnlyList<string> Roles { get; }
     bool IsInRole(string role);
 }
 
@@ -13,5 +16,7 @@ public sealed class SystemUser : ICurrentUser
 {
     public string Id => "system";
     public string DisplayName => "Plie (automatique)";
+    public string? Antenne => null;
+    public IReadOnlyList<string> Roles => PlieRoles.All;
     public bool IsInRole(string role) => true;
 }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Plie.Domain.Auditing;
+using Plie.Domain.Intake;
+using Plie.Domain.ReferenceData;
 using Plie.Domain.Participants;
 using Plie.Domain.Territory;
 using Plie.Workflow.Runtime;
@@ -11,7 +13,14 @@ public interface IPlieDbContext
 {
     DbSet<Participant> Participants { get; }
     DbSet<Commune> Communes { get; }
+    DbSet<PlieMembership> PlieMemberships { get; }
     DbSet<AuditEntry> AuditEntries { get; }
+    DbSet<FirstInterview> FirstInterviews { get; }
+    DbSet<IntakeDecision> IntakeDecisions { get; }
+    DbSet<SupportingDocument> SupportingDocuments { get; }
+    DbSet<EngagementContract> EngagementContracts { get; }
+    DbSet<ReferenceItem> ReferenceItems { get; }
+    DbSet<Antenne> Antennes { get; }
 
     DbSet<ProcessDefinitionRecord> ProcessDefinitions { get; }
     DbSet<ProcessInstanceRecord> ProcessInstances { get; }
@@ -20,6 +29,7 @@ public interface IPlieDbContext
     DbSet<IncidentRecord> Incidents { get; }
     DbSet<HistoryEventRecord> HistoryEvents { get; }
     DbSet<VariableRecord> Variables { get; }
+    DbSet<MessageSubscriptionRecord> MessageSubscriptions { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

@@ -34,6 +34,17 @@ public sealed class Participant
     public string? ReferentUserId { get; set; }
     public string? RefusalReason { get; set; }
     public bool AvailableForAccompaniment { get; set; } = true;
+    /// <summary>When the person can start (free text: "immédiatement", "après sa formation en juin"…).</summary>
+    public string? Availability { get; set; }
+    /// <summary>The person's situation in a few words (housing, family, resources…).</summary>
+    public string? Situation { get; set; }
+    /// <summary>Who oriented the person: a prescriber type code (France Travail, Mission Locale, CCAS…) and its name.</summary>
+    public string? PrescriberType { get; set; }
+    public string? PrescriberName { get; set; }
+    /// <summary>Priority publics (codes): DELD, RSA, QPV, RQTH, jeune en difficulté…</summary>
+    public string[] PriorityPublics { get; set; } = [];
+    /// <summary>The entry data the European Social Fund requires.</summary>
+    public FseEntryData Fse { get; set; } = new();
 
     public int AgeOn(DateOnly date)
     {

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 using Plie.Application.Common;
 using Plie.Domain.Auditing;
+using Plie.Domain.Intake;
+using Plie.Domain.ReferenceData;
 using Plie.Domain.Participants;
 using Plie.Domain.Territory;
 using Plie.Workflow.Runtime;
@@ -23,6 +25,12 @@ public class PlieDbContext(DbContextOptions<PlieDbContext> options) : DbContext(
     public DbSet<Commune> Communes => Set<Commune>();
     public DbSet<PlieMembership> PlieMemberships => Set<PlieMembership>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<FirstInterview> FirstInterviews => Set<FirstInterview>();
+    public DbSet<IntakeDecision> IntakeDecisions => Set<IntakeDecision>();
+    public DbSet<SupportingDocument> SupportingDocuments => Set<SupportingDocument>();
+    public DbSet<EngagementContract> EngagementContracts => Set<EngagementContract>();
+    public DbSet<ReferenceItem> ReferenceItems => Set<ReferenceItem>();
+    public DbSet<Antenne> Antennes => Set<Antenne>();
 
     public DbSet<ProcessDefinitionRecord> ProcessDefinitions => Set<ProcessDefinitionRecord>();
     public DbSet<ProcessInstanceRecord> ProcessInstances => Set<ProcessInstanceRecord>();

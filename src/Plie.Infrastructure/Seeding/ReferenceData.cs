@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Plie.Domain.ReferenceData;
 using Plie.Domain.Territory;
 using Plie.Infrastructure.Persistence;
 
@@ -49,12 +50,68 @@ public static class ReferenceData
         }
     }
 
+    private static readonly DateOnly Since = new(2020, 1, 1);
+
+    /// <summary>The partners who may orient a person to the PLIE (texts of the PLIE du Dunkerquois).</summary>
+    public static readonly (string Code, string Label)[] PrescriberTypes =
+    [
+        ("etat", "État"), ("region", "Région Hauts-de-France"), ("departement", "Département du Nord"),
+        ("france-travail", "France Travail"), ("mission-locale", "Mission Locale"), ("cud", "Communauté Urbaine de Dunkerque"),
+        ("commune", "Commune"), ("ccas", "CCAS"), ("association", "Association"), ("siae", "SIAE / ACI"),
+        ("plie", "Conseiller PLIE (repérage direct)"),
+    ];
+
+    public static readonly (string Code, string Label)[] PriorityPublics =
+    [
+        ("deld", "Demandeur d'emploi de longue durée"), ("rsa", "Bénéficiaire du RSA"),
+        ("qpv", "Résident d'un quartier prioritaire (QPV)"), ("rqth", "Reconnaissance de la qualité de travailleur handicapé (RQTH)"),
+        ("jeune-difficulte", "Jeune en difficulté"),
+    ];
+
+    /// <summary>The social obstacles the accompaniment works on (action "levée des freins").</summary>
+    public static readonly (string Code, string Label)[] ObstacleThemes =
+    [
+        ("mobilite", "Mobilité"), ("sante", "Santé"), ("logement", "Logement"), ("acces-droits", "Accès aux droits"),
+        ("budget", "Budget"), ("numerique", "Numérique"), ("garde-enfants", "Garde d'enfants"), ("langue", "Maîtrise du français"),
+    ];
+
+    /// <summary>Supporting documents at entry: required from everyone, or for a priority public.</summary>
+    public static readonly (string Code, string Label, string[] RequiredFor)[] DocumentTypes =
+    [
+        ("piece-identite", "Pièce d'identité ou titre de séjour", []),
+        ("justificatif-domicile", "Justificatif de domicile", []),
+        ("attestation-france-travail", "Attestation d'inscription à France Travail", ["deld"]),
+        ("attestation-rsa", "Attestation CAF de droits au RSA", ["rsa"]),
+        ("notification-rqth", "Notification RQTH (MDPH)", ["rqth"]),
+    ];
+
+    public static readonly (string Code, string Name, string[] Communes)[] Antennes =
+    [
+        ("dunkerque-centre", "Dunkerque-Centre", ["59183", "59155", "59340", "59668", "59107", "59260"]),
+        ("grande-synthe", "Grande-Synthe", ["59271", "59131", "59016", "59576", "59588"]),
+        ("gravelines", "Gravelines", ["59273", "59272", "59359", "59094", "59159", "59532"]),
+    ];
+
     public static async Task SeedAsync(PlieDbContext db, CancellationToken ct)
     {
-        if (await db.Communes.AnyAsync(ct)) return;
-        foreach (var (insee, name, districts) in Communes)
-            db.Communes.Add(new Commune { InseeCode = insee, Name = name, Districts = districts });
-        db.Set<PlieMembership>().AddRange(DemoMemberships());
+        if (!await db.Communes.AnyAsync(ct))
+        {
+            foreach (var (insee, name, districts) in Communes)
+                db.Communes.Add(new Commune { InseeCode = insee, Name = name, Districts = districts });
+            db.Set<PlieMembership>().AddRange(DemoMemberships());
+        }
+        if (!await db.ReferenceItems.AnyAsync(ct))
+        {
+            void Add(string kind, string code, string label, string[]? requiredFor = null) =>
+                db.ReferenceItems.Add(new ReferenceItem { Kind = kind, Code = code, Label = label, ValidFrom = Since, RequiredFor = requiredFor ?? [] });
+            foreach (var (code, label) in PrescriberTypes) Add(ReferenceKinds.PrescriberType, code, label);
+            foreach (var (code, label) in PriorityPublics) Add(ReferenceKinds.PriorityPublic, code, label);
+            foreach (var (code, label) in ObstacleThemes) Add(ReferenceKinds.ObstacleTheme, code, label);
+            foreach (var (code, label, requiredFor) in DocumentTypes) Add(ReferenceKinds.DocumentType, code, label, requiredFor);
+        }
+        if (!await db.Antennes.AnyAsync(ct))
+            foreach (var (code, name, communes) in Antennes)
+                db.Antennes.Add(new Antenne { Code = code, Name = name, CommuneInseeCodes = communes, ValidFrom = Since });
         await db.SaveChangesAsync(ct);
     }
 }

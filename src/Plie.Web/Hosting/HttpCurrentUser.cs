@@ -7,11 +7,17 @@ namespace Plie.Web.Hosting;
 public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
 {
     private ClaimsPrincipal? Principal => accessor.HttpContext?.User is { Identity.IsAuthenticated: true } u ? u : null;
+    private bool NoRequest => accessor.HttpContext is null;
 
     public string Id => Principal?.FindFirstValue("sub") ?? Principal?.FindFirstValue(ClaimTypes.NameIdentifier)
-        ?? (accessor.HttpContext is null ? "system" : "anonyme");
+        ?? (NoRequest ? "system" : "anonyme");
 
     public string DisplayName => Principal?.FindFirstValue("name") ?? Principal?.Identity?.Name ?? Id;
 
-    public bool IsInRole(string role) => Principal?.IsInRole(role) ?? accessor.HttpContext is null;
+    public string? Antenne => Principal?.FindFirstValue("antenne");
+
+    public IReadOnlyList<string> Roles => NoRequest ? PlieRoles.All
+        : Principal?.FindAll(ClaimTypes.Role).Select(c => c.Value).Concat(Principal.FindAll("role").Select(c => c.Value)).Distinct().ToList() ?? [];
+
+    public bool IsInRole(string role) => NoRequest || Roles.Contains(role);
 }

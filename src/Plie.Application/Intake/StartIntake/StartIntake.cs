@@ -16,7 +16,21 @@ public sealed record StartIntakeCommand(
     string? Phone,
     string? Email,
     string? Antenne,
-    DateOnly? PlannedEntryDate) : ICommand<StartIntakeResult>;
+    DateOnly? PlannedEntryDate,
+    string? Situation = null,
+    string? PrescriberType = null,
+    string? PrescriberName = null,
+    string? Availability = null,
+    bool AvailableForAccompaniment = true,
+    IReadOnlyList<string>? PriorityPublics = null,
+    FseEntryData? Fse = null) : ICommand<StartIntakeResult>;
+
+/// <summary>Settings of the intake procedure (configuration section Plie:Intake).</summary>
+public sealed class IntakeSettings
+{
+    /// <summary>ISO-8601 duration after which missing documents are escalated to the Responsable (default: 7 days).</summary>
+    public string DocumentsReminderDelay { get; set; } = "P7D";
+}
 
 public sealed record StartIntakeResult(Guid ParticipantId, Guid ProcessInstanceId);
 
@@ -33,11 +47,15 @@ public sealed class StartIntakeValidator : AbstractValidator<StartIntakeCommand>
             .Matches("^[0-9]{5}$").WithMessage("Le code INSEE de la commune a 5 chiffres.");
         RuleFor(c => c.Email).EmailAddress().When(c => !string.IsNullOrEmpty(c.Email))
             .WithMessage("L'adresse e-mail n'est pas valide.");
+        RuleFor(c => c.Fse!.EmploymentStatus).Must(s => s is null || FseEntryData.EmploymentStatuses.Contains(s))
+            .When(c => c.Fse is not null).WithMessage("Situation vis-à-vis de l'emploi inconnue.");
+        RuleFor(c => c.Fse!.EducationLevel).Must(s => s is null || FseEntryData.EducationLevels.Contains(s))
+            .When(c => c.Fse is not null).WithMessage("Niveau de formation inconnu (isced-0-2, isced-3-4, isced-5-8).");
     }
 }
 
-public sealed class StartIntakeHandler(IPlieDbContext db, IWorkflowEngine engine, ICurrentUser user, TimeProvider clock)
-    : ICommandHandler<StartIntakeCommand, StartIntakeResult>
+public sealed class StartIntakeHandler(IPlieDbContext db, IWorkflowEngine engine, ICurrentUser user, TimeProvider clock,
+    IntakeSettings settings) : ICommandHandler<StartIntakeCommand, StartIntakeResult>
 {
     public const string ProcessKey = "intake";
 
@@ -54,7 +72,14 @@ public sealed class StartIntakeHandler(IPlieDbContext db, IWorkflowEngine engine
             Address = command.Address,
             Phone = command.Phone,
             Email = command.Email,
-            Antenne = command.Antenne,
+            Antenne = command.Antenne ?? user.Antenne,
+            Situation = command.Situation,
+            PrescriberType = command.PrescriberType,
+            PrescriberName = command.PrescriberName,
+            Availability = command.Availability,
+            AvailableForAccompaniment = command.AvailableForAccompaniment,
+            PriorityPublics = command.PriorityPublics?.ToArray() ?? [],
+            Fse = command.Fse ?? new FseEntryData(),
             Status = ParticipantStatus.InIntake,
             EntryDate = command.PlannedEntryDate ?? today,
             CreatedAt = clock.GetUtcNow(),
@@ -69,6 +94,7 @@ public sealed class StartIntakeHandler(IPlieDbContext db, IWorkflowEngine engine
             ["antenne"] = participant.Antenne,
             ["entryDate"] = participant.EntryDate?.ToString("yyyy-MM-dd"),
             ["conseiller"] = user.Id,
+            ["documentsReminderDelay"] = settings.DocumentsReminderDelay,
         }, user.Id, ct);
         return new StartIntakeResult(participant.Id, instance.Id);
     }

@@ -19,6 +19,16 @@ public sealed class ParticipantConfiguration : IEntityTypeConfiguration<Particip
         b.HasIndex(p => new { p.LastName, p.FirstName });
         b.HasIndex(p => p.Antenne);
         b.HasIndex(p => p.ReferentUserId);
+        b.HasIndex(p => p.BirthDate);
+        b.ComplexProperty(p => p.Fse, f =>
+        {
+            f.Property(x => x.EmploymentStatus).HasColumnName("fse_employment_status").HasMaxLength(30);
+            f.Property(x => x.EducationLevel).HasColumnName("fse_education_level").HasMaxLength(20);
+            f.Property(x => x.Disability).HasColumnName("fse_disability");
+            f.Property(x => x.HousingExclusion).HasColumnName("fse_housing_exclusion");
+            f.Property(x => x.ForeignOrigin).HasColumnName("fse_foreign_origin");
+            f.Property(x => x.DeclinedSensitiveItems).HasColumnName("fse_declined_sensitive_items");
+        });
     }
 }
 
