@@ -422,13 +422,14 @@ internal sealed class StepRunner(
             case EndEventKind.Terminate:
                 if (exec.ParentId is null)
                 {
-                    foreach (var other in s.Executions.ToList()) await CancelExecutionAsync(s, other, removeTree: true);
+                    foreach (var other in s.Children(null).ToList()) await CancelExecutionAsync(s, other, removeTree: true);
                     await CompleteInstanceAsync(s, terminated: true);
                 }
                 else
                 {
+                    // Ends the sub-process: every token in it goes, then the sub-process is left normally.
                     var scope = s.Execution(exec.ParentId.Value);
-                    foreach (var d in s.Descendants(scope.Id).ToList()) await CancelExecutionAsync(s, d, removeTree: false);
+                    foreach (var child in s.Children(scope.Id).ToList()) await CancelExecutionAsync(s, child, removeTree: true);
                     await CompleteScopeAsync(s, scope.Id);
                 }
                 return;

@@ -124,16 +124,23 @@ public sealed class IntakeWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Missing_documents_send_the_case_back_to_the_conseiller_then_to_statistiques()
+    public async Task Missing_documents_make_the_case_wait_until_they_are_uploaded_and_a_reminder_escalates_meanwhile()
     {
         var started = await OrientAsync(new DateOnly(1980, 1, 1));
         var id = started.ProcessInstanceId;
         await PassValidationAsync(id);
         await CompleteAsync(id, "Task_DocumentsReview", new { documentsDecision = "missing", missingDocuments = "Justificatif de domicile" });
-        await CompleteAsync(id, "Task_CollectDocuments");
-        await CompleteAsync(id, "Task_DocumentsReview", new { documentsDecision = "accept" });
+        Assert.Single(await _host.OpenTasksAsync(id), t => t.ElementId == "Task_CollectDocuments");
 
-        Assert.Single(await _host.OpenTasksAsync(id), t => t.ElementId == "Task_Contract");
+        _host.Clock.Advance(TimeSpan.FromDays(7));
+        await _host.RunDueJobsAsync();
+        var reminder = Assert.Single(await _host.OpenTasksAsync(id), t => t.ElementId == "Task_DocumentsReminder");
+        Assert.Equal(["responsable-accompagnement"], reminder.CandidateGroups);
+
+        await _host.Do(e => e.CorrelateMessageAsync("pieces-deposees", started.ParticipantId.ToString(), null, "conseiller"));
+
+        var open = (await _host.OpenTasksAsync(id)).Select(t => t.ElementId).Order().ToArray();
+        Assert.Equal(["Task_DocumentsReminder", "Task_DocumentsReview"], open); // the collect task closed with the wait
     }
 
     [Fact]

@@ -65,7 +65,15 @@ public sealed class SignContractHandler(IPlieDbContext db, IWorkflowEngine engin
         var now = clock.GetUtcNow();
         var signatures = new ContractSignatures(SignatureImage.Decode(command.ParticipantSignaturePng)!, now,
             SignatureImage.Decode(command.CounsellorSignaturePng)!, now, user.DisplayName, text.Sha256);
-        var pdf = renderer.Render(text, signatures);
+        byte[] pdf;
+        try
+        {
+            pdf = renderer.Render(text, signatures);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ValidationException("Une signature n'est pas une image lisible : " + e.Message);
+        }
         var contract = new EngagementContract
         {
             Id = Guid.CreateVersion7(), ParticipantId = participantId, GeneratedAt = now, DocumentSha256 = text.Sha256,

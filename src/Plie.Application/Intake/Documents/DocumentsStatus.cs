@@ -19,7 +19,7 @@ public static class DocumentsStatus
         var publics = await db.Participants.Where(p => p.Id == participantId).Select(p => p.PriorityPublics).FirstAsync(ct);
         var types = await db.ReferenceItems.AsNoTracking().Where(r => r.Kind == ReferenceKinds.DocumentType).ToListAsync(ct);
         var documents = await db.SupportingDocuments.AsNoTracking().Where(d => d.ParticipantId == participantId)
-            .OrderByDescending(d => d.UploadedAt)
+            .OrderByDescending(d => d.UploadedAt).ThenByDescending(d => d.Id)
             .Select(d => new { d.Id, d.TypeCode, d.Status, d.ReviewReason }).ToListAsync(ct);
         return RequiredDocuments.For(types, publics, on).Select(t =>
         {
