@@ -67,10 +67,25 @@ public sealed record IncidentView(
     string? ResolvedBy,
     Guid? JobId)
 {
-    /// <summary>Incidents with the process key and business key of their instance.</summary>
-    public static IQueryable<IncidentView> Join(IQueryable<IncidentRecord> incidents, IQueryable<ProcessInstanceRecord> instances) =>
-        incidents.Join(instances, i => i.InstanceId, p => p.Id, (i, p) => new IncidentView(i.Id, i.InstanceId, p.DefinitionKey,
-            p.BusinessKey, i.ElementId, i.Message, i.CreatedAt, i.ResolvedAt, i.ResolvedBy, i.JobId));
+    /// <summary>Incidents with the process key and business key of their instance, to order and page before <see cref="From"/>.</summary>
+    public static IQueryable<IncidentRow> Join(IQueryable<IncidentRecord> incidents, IQueryable<ProcessInstanceRecord> instances) =>
+        incidents.Join(instances, i => i.InstanceId, p => p.Id,
+            (i, p) => new IncidentRow { Incident = i, ProcessKey = p.DefinitionKey, BusinessKey = p.BusinessKey });
+
+    public static IncidentView From(IncidentRow row)
+    {
+        var i = row.Incident;
+        return new IncidentView(i.Id, i.InstanceId, row.ProcessKey, row.BusinessKey, i.ElementId, i.Message, i.CreatedAt,
+            i.ResolvedAt, i.ResolvedBy, i.JobId);
+    }
+}
+
+/// <summary>An incident read with its instance's keys (a query shape: EF orders and pages on its members).</summary>
+public sealed class IncidentRow
+{
+    public required IncidentRecord Incident { get; init; }
+    public required string ProcessKey { get; init; }
+    public string? BusinessKey { get; init; }
 }
 
 public static class WorkflowVariables

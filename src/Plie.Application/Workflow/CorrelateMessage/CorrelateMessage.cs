@@ -10,7 +10,7 @@ namespace Plie.Application.Workflow.CorrelateMessage;
 /// Delivers a message to the instances waiting for it (with this business key, when given); if none waits, starts the
 /// process whose start event takes it. 404 when nothing took it.
 /// </summary>
-public sealed record CorrelateMessageCommand(string MessageName, string? BusinessKey, JsonObject? Variables)
+public sealed record CorrelateMessageCommand(string MessageName, string? BusinessKey = null, JsonObject? Variables = null)
     : ICommand<MessageCorrelated>;
 
 /// <param name="InstanceIds">The instances that received the message (or were started by it).</param>

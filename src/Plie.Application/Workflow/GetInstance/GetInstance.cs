@@ -40,7 +40,7 @@ public sealed class GetInstanceHandler(IPlieDbContext db, TimeProvider clock) : 
         var incidents = await IncidentView.Join(
                 db.Incidents.AsNoTracking().Where(i => i.InstanceId == id && i.ResolvedAt == null),
                 db.ProcessInstances.AsNoTracking())
-            .OrderBy(i => i.CreatedAt)
+            .OrderBy(r => r.Incident.CreatedAt)
             .ToListAsync(ct);
         var active = await db.Executions.AsNoTracking()
             .Where(e => e.InstanceId == id && e.ActivityId != null)
@@ -50,7 +50,7 @@ public sealed class GetInstanceHandler(IPlieDbContext db, TimeProvider clock) : 
         return new InstanceDetails(
             InstanceView.From(instance),
             tasks.Select(t => TaskView.From(t, now)).ToList(),
-            incidents,
+            incidents.Select(IncidentView.From).ToList(),
             await WorkflowVariables.ReadAsync(db, id, ct),
             active.Order(StringComparer.Ordinal).ToList());
     }

@@ -28,8 +28,8 @@ public sealed class QueryIncidentsHandler(IPlieDbContext db) : IQueryHandler<Que
         var instances = db.ProcessInstances.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.ProcessKey)) instances = instances.Where(p => p.DefinitionKey == query.ProcessKey);
         var (items, total) = await IncidentView.Join(incidents, instances)
-            .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
+            .OrderByDescending(r => r.Incident.CreatedAt).ThenByDescending(r => r.Incident.Id)
             .ReadPageAsync(query, ct);
-        return new PagedResult<IncidentView>(items, total, query.Page, query.PageSize);
+        return new PagedResult<IncidentView>(items.Select(IncidentView.From).ToList(), total, query.Page, query.PageSize);
     }
 }

@@ -7,7 +7,7 @@ using Plie.Workflow;
 namespace Plie.Application.Workflow.StartInstance;
 
 /// <summary>Starts the latest version of a process, with its business key and initial variables.</summary>
-public sealed record StartInstanceCommand(string ProcessKey, string? BusinessKey, JsonObject? Variables) : ICommand<InstanceView>;
+public sealed record StartInstanceCommand(string ProcessKey, string? BusinessKey = null, JsonObject? Variables = null) : ICommand<InstanceView>;
 
 public sealed class StartInstanceValidator : AbstractValidator<StartInstanceCommand>
 {
