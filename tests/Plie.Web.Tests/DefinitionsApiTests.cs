@@ -136,6 +136,20 @@ public sealed class DefinitionsApiTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Validation_reports_models_the_engine_cannot_read_instead_of_failing()
+    {
+        foreach (var xml in new[] { Models.BrokenCondition, Models.DeeplyNested(20_000) })
+        {
+            using var response = await Client.PostAsync("/api/workflow/definitions/validate",
+                new StringContent(xml, Encoding.UTF8, "application/xml"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await JsonAsync(response);
+            Assert.False((bool)body["valid"]!);
+            Assert.NotEmpty(body["errors"]!.AsArray());
+        }
+    }
+
+    [Fact]
     public async Task The_topic_catalogue_lists_the_service_task_handlers()
     {
         var topics = (await GetJsonAsync("/api/workflow/topics")).AsArray();

@@ -60,4 +60,25 @@ public static class Models
           </bpmn:process>
         </bpmn:definitions>
         """;
+
+    /// <summary>A gateway condition that is not valid JavaScript.</summary>
+    public const string BrokenCondition = Header + """
+          <bpmn:process id="api-broken" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="choice" />
+            <bpmn:exclusiveGateway id="choice" />
+            <bpmn:sequenceFlow id="f2" sourceRef="choice" targetRef="end">
+              <bpmn:conditionExpression xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="bpmn:tFormalExpression">${montant ==== (}</bpmn:conditionExpression>
+            </bpmn:sequenceFlow>
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    /// <summary>Sub-processes nested <paramref name="depth"/> deep (the engine's parser is recursive).</summary>
+    public static string DeeplyNested(int depth) => Header
+        + """<bpmn:process id="api-deep" isExecutable="true"><bpmn:startEvent id="start" />"""
+        + string.Concat(Enumerable.Range(0, depth).Select(i => $"""<bpmn:subProcess id="s{i}">"""))
+        + string.Concat(Enumerable.Repeat("</bpmn:subProcess>", depth))
+        + "</bpmn:process></bpmn:definitions>";
 }

@@ -38,6 +38,8 @@ public sealed partial class RobustnessTests(PlieWebFactory app, ITestOutputHelpe
         ["deploy: not XML"] = new(HttpMethod.Post, $"{W}/definitions", Text("ceci n'est pas du XML", "application/xml"), HttpStatusCode.BadRequest),
         ["deploy: XML but not BPMN"] = new(HttpMethod.Post, $"{W}/definitions", Text("<?xml version='1.0'?><racine/>", "text/xml"), HttpStatusCode.BadRequest),
         ["deploy: DTD"] = new(HttpMethod.Post, $"{W}/definitions", Text("<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'>]><x>&a;</x>", "application/xml"), HttpStatusCode.BadRequest),
+        ["deploy: condition with a syntax error"] = new(HttpMethod.Post, $"{W}/definitions", Text(Models.BrokenCondition, "application/xml"), HttpStatusCode.BadRequest),
+        ["deploy: nested too deep"] = new(HttpMethod.Post, $"{W}/definitions", Text(Models.DeeplyNested(20_000), "application/xml"), HttpStatusCode.BadRequest),
         ["deploy: JSON"] = new(HttpMethod.Post, $"{W}/definitions", Json("{}"), HttpStatusCode.UnsupportedMediaType),
         ["deploy: no content type"] = new(HttpMethod.Post, $"{W}/definitions", NoBody, HttpStatusCode.UnsupportedMediaType),
         ["deploy: text/plain"] = new(HttpMethod.Post, $"{W}/definitions", Text("<x/>", "text/plain"), HttpStatusCode.UnsupportedMediaType),
