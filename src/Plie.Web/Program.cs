@@ -41,7 +41,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(ProblemDetailsExceptionHandler.WriteStatusCodeProblemAsync);
 app.MapOpenApi();
 app.MapWorkflowApi();
 app.MapIntakeApi();

@@ -184,6 +184,23 @@ public sealed partial class RobustnessTests(PlieWebFactory app, ITestOutputHelpe
         Assert.False(string.IsNullOrWhiteSpace((string?)problem["title"]), body);
     }
 
+    [Theory]
+    [InlineData("/api/workflow/inconnu", HttpStatusCode.NotFound)]
+    [InlineData("/api/workflow/tasks?pageSize=0", HttpStatusCode.BadRequest)]
+    [InlineData("/api/workflow/tasks/00000000-0000-0000-0000-000000000001", HttpStatusCode.NotFound)]
+    public async Task A_client_asking_for_html_still_gets_a_problem_details(string url, HttpStatusCode expected)
+    {
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(string.IsNullOrWhiteSpace((string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]));
+    }
+
     [GeneratedRegex("Failed to|Required parameter|Implicit body|Expected a supported|was not provided|Not Found|Bad Request")]
     private static partial Regex EnglishFrameworkMessage();
 }

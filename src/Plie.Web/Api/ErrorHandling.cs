@@ -150,6 +150,21 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
     }
 
     /// <summary>
+    /// Status-code pages (no endpoint at this address, wrong method, routing's 415…) as ProblemDetails, whatever the
+    /// client says it accepts.
+    /// </summary>
+    public static async Task WriteStatusCodeProblemAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var problem = new ProblemDetails { Status = http.Response.StatusCode };
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        var problemContext = new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem };
+        if (await problems.TryWriteAsync(problemContext)) return;
+        ApplyFrenchDefaults(problemContext);
+        await http.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, "application/problem+json", http.RequestAborted);
+    }
+
+    /// <summary>
     /// For problems written without an exception (no endpoint at this address, wrong method, a bug): a French title
     /// and detail in place of the framework's English defaults.
     /// </summary>
