@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plie.Application.Common;
 using Plie.Infrastructure;
 using Plie.Infrastructure.Hosting;
@@ -25,13 +26,22 @@ if (string.IsNullOrWhiteSpace(connectionString))
 builder.Services.AddPlieInfrastructure(connectionString, o => builder.Configuration.GetSection("Plie:Workflow").Bind(o));
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsExceptionHandler.ApplyFrenchDefaults);
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+// Binding failures (malformed JSON, a wrong type, a missing body…) throw, so the handler above answers them in French.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+    // {"a": 1, "a": 2} is refused while reading (400).
+    o.SerializerOptions.AllowDuplicateProperties = false;
+    o.SerializerOptions.Converters.Add(new StrictJsonObjectConverter());
+});
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(ProblemDetailsExceptionHandler.WriteStatusCodeProblemAsync);
 app.MapOpenApi();
 app.MapWorkflowApi();
 app.MapIntakeApi();

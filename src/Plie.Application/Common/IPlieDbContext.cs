@@ -24,6 +24,7 @@ public interface IPlieDbContext
 
     DbSet<ProcessDefinitionRecord> ProcessDefinitions { get; }
     DbSet<ProcessInstanceRecord> ProcessInstances { get; }
+    DbSet<ExecutionRecord> Executions { get; }
     DbSet<UserTaskRecord> UserTasks { get; }
     DbSet<JobRecord> Jobs { get; }
     DbSet<IncidentRecord> Incidents { get; }

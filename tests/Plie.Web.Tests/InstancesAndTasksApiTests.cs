@@ -1,0 +1,213 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Plie.Web.Tests;
+
+public sealed class InstancesAndTasksApiTests : ApiTestBase
+{
+    [Fact]
+    public async Task A_started_instance_offers_its_first_task_to_the_candidate_group()
+    {
+        await DeployOkAsync(Models.Review());
+
+        using var response = await PostJsonAsync("/api/workflow/instances",
+            new { processKey = "api-review", businessKey = "dossier-42", variables = new { montant = 1200, urgent = true } });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var instance = await JsonAsync(response);
+        var instanceId = Id(instance);
+        Assert.Equal($"/api/workflow/instances/{instanceId}", response.Headers.Location?.PathAndQuery);
+        Assert.Equal("Running", (string?)instance["state"]);
+        Assert.Equal("dossier-42", (string?)instance["businessKey"]);
+        Assert.Equal(1, (int)instance["processVersion"]!);
+
+        var page = await GetJsonAsync("/api/workflow/tasks?candidateGroups=autres,testeurs");
+        var task = Assert.Single(page["items"]!.AsArray())!;
+        Assert.Equal(1, (int)page["total"]!);
+        Assert.Equal("review", (string?)task["elementId"]);
+        Assert.Equal("Relire le dossier", (string?)task["name"]);
+        Assert.Equal(instanceId, Id(task, "instanceId"));
+        Assert.Equal("dossier-42", (string?)task["businessKey"]);
+        Assert.Null(task["assignee"]);
+        Assert.False((bool)task["overdue"]!);
+        Assert.Empty((await GetJsonAsync("/api/workflow/tasks?candidateGroups=autres"))["items"]!.AsArray());
+        Assert.Single((await GetJsonAsync("/api/workflow/tasks?processKey=api-review&unassigned=true&dueBefore=2999-01-01T00:00:00Z"))["items"]!.AsArray());
+        Assert.Empty((await GetJsonAsync("/api/workflow/tasks?overdue=true"))["items"]!.AsArray());
+
+        var details = await GetJsonAsync($"/api/workflow/instances/{instanceId}");
+        Assert.Equal(1200, (int)details["variables"]!["montant"]!);
+        Assert.True((bool)details["variables"]!["urgent"]!);
+        Assert.Equal(["review"], details["activeElementIds"]!.AsArray().Select(e => (string?)e));
+        Assert.Empty(details["openIncidents"]!.AsArray());
+
+        var taskDetails = await GetJsonAsync($"/api/workflow/tasks/{Id(task)}");
+        Assert.Equal("review", (string?)taskDetails["task"]!["elementId"]);
+        Assert.Equal(1200, (int)taskDetails["variables"]!["montant"]!);
+    }
+
+    [Fact]
+    public async Task Claiming_and_completing_through_the_api_moves_the_case_on()
+    {
+        await DeployOkAsync(Models.Review());
+        var instanceId = Id(await StartAsync("api-review"));
+        var taskId = await SingleOpenTaskAsync(instanceId, "review");
+
+        using (var claim = await PostJsonAsync($"/api/workflow/tasks/{taskId}/claim"))
+        {
+            Assert.Equal(HttpStatusCode.OK, claim.StatusCode);
+            var task = await JsonAsync(claim);
+            Assert.Equal("anonyme", (string?)task["assignee"]);
+            Assert.NotNull((string?)task["claimedAt"]);
+        }
+        Assert.Single((await GetJsonAsync("/api/workflow/tasks?assignee=anonyme"))["items"]!.AsArray());
+
+        using (var unclaim = await PostJsonAsync($"/api/workflow/tasks/{taskId}/unclaim"))
+            Assert.Null((await JsonAsync(unclaim))["assignee"]);
+        using (var assign = await PostJsonAsync($"/api/workflow/tasks/{taskId}/assign", new { assignee = "marie.dupont" }))
+            Assert.Equal("marie.dupont", (string?)(await JsonAsync(assign))["assignee"]);
+        using (var claimTaken = await PostJsonAsync($"/api/workflow/tasks/{taskId}/claim"))
+            await AssertProblemAsync(claimTaken, HttpStatusCode.Conflict);
+
+        await CompleteAsync(taskId, new { avis = "favorable" });
+
+        var details = await GetJsonAsync($"/api/workflow/instances/{instanceId}");
+        Assert.Equal("Completed", (string?)details["instance"]!["state"]);
+        Assert.Equal("favorable", (string?)details["variables"]!["avis"]);
+        Assert.Empty(details["openTasks"]!.AsArray());
+        Assert.Empty(details["activeElementIds"]!.AsArray());
+
+        var history = await GetJsonAsync($"/api/workflow/instances/{instanceId}/history?pageSize=200");
+        var types = history["items"]!.AsArray().Select(h => (string?)h!["type"]).ToList();
+        Assert.Equal("InstanceStarted", types[0]);
+        Assert.Equal("InstanceCompleted", types[^1]);
+        Assert.Contains("TaskClaimed", types);
+        Assert.Contains("TaskAssigned", types);
+        var completed = history["items"]!.AsArray().Single(h => (string?)h!["type"] == "TaskCompleted")!;
+        Assert.Equal("favorable", (string?)completed["data"]!["variables"]!["avis"]);
+        Assert.Equal("anonyme", (string?)completed["userId"]);
+
+        var paged = await GetJsonAsync($"/api/workflow/instances/{instanceId}/history?page=2&pageSize=2");
+        Assert.Equal(types.Count, (int)paged["total"]!);
+        Assert.Equal(types.Skip(2).Take(2), paged["items"]!.AsArray().Select(h => (string?)h!["type"]));
+    }
+
+    [Fact]
+    public async Task Completing_a_task_twice_is_a_conflict_and_an_unknown_task_is_not_found()
+    {
+        await DeployOkAsync(Models.Review());
+        var instanceId = Id(await StartAsync("api-review"));
+        var taskId = await SingleOpenTaskAsync(instanceId, "review");
+        await CompleteAsync(taskId);
+
+        using (var again = await PostJsonAsync($"/api/workflow/tasks/{taskId}/complete", new { variables = new { } }))
+            await AssertProblemAsync(again, HttpStatusCode.Conflict);
+
+        var unknown = Guid.NewGuid();
+        foreach (var (method, url) in new[]
+                 {
+                     (HttpMethod.Get, $"/api/workflow/tasks/{unknown}"),
+                     (HttpMethod.Post, $"/api/workflow/tasks/{unknown}/claim"),
+                     (HttpMethod.Post, $"/api/workflow/tasks/{unknown}/unclaim"),
+                     (HttpMethod.Post, $"/api/workflow/tasks/{unknown}/complete"),
+                 })
+        {
+            using var response = await Client.SendAsync(new HttpRequestMessage(method, url));
+            var problem = await AssertProblemAsync(response, HttpStatusCode.NotFound);
+            Assert.Contains(unknown.ToString(), (string?)problem["detail"]);
+        }
+
+        // The completed task can still be read.
+        Assert.Equal("Completed", (string?)(await GetJsonAsync($"/api/workflow/tasks/{taskId}"))["task"]!["state"]);
+    }
+
+    [Fact]
+    public async Task Instances_are_listed_newest_first_with_filters_and_paging()
+    {
+        await DeployOkAsync(Models.Review());
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++) ids.Add(Id(await StartAsync("api-review", businessKey: $"dossier-{i}")));
+        await CompleteAsync(await SingleOpenTaskAsync(ids[0], "review"));
+
+        var running = await GetJsonAsync("/api/workflow/instances?processKey=api-review&state=running");
+        Assert.Equal(2, (int)running["total"]!);
+        Assert.Equal([ids[2], ids[1]], running["items"]!.AsArray().Select(i => Id(i)));
+
+        var page = await GetJsonAsync("/api/workflow/instances?processKey=api-review&page=2&pageSize=2");
+        Assert.Equal(3, (int)page["total"]!);
+        Assert.Equal(2, (int)page["page"]!);
+        Assert.Equal(2, (int)page["pageSize"]!);
+        Assert.Equal([ids[0]], page["items"]!.AsArray().Select(i => Id(i)));
+
+        var byKey = await GetJsonAsync("/api/workflow/instances?businessKey=dossier-1");
+        Assert.Equal([ids[1]], byKey["items"]!.AsArray().Select(i => Id(i)));
+        Assert.Equal("Completed", (string?)(await GetJsonAsync("/api/workflow/instances?state=Completed"))["items"]![0]!["state"]);
+    }
+
+    [Fact]
+    public async Task Cancelling_an_instance_needs_a_reason_and_happens_once()
+    {
+        await DeployOkAsync(Models.Review());
+        var instanceId = Id(await StartAsync("api-review"));
+
+        using (var noReason = await PostJsonAsync($"/api/workflow/instances/{instanceId}/cancel", new { reason = "  " }))
+        {
+            var problem = await AssertProblemAsync(noReason, HttpStatusCode.BadRequest);
+            Assert.Contains("motif", (string?)problem["detail"]);
+            Assert.NotNull(problem["errors"]!["reason"]);
+        }
+
+        using (var cancel = await PostJsonAsync($"/api/workflow/instances/{instanceId}/cancel", new { reason = "Doublon" }))
+            Assert.Equal(HttpStatusCode.NoContent, cancel.StatusCode);
+
+        var details = await GetJsonAsync($"/api/workflow/instances/{instanceId}");
+        Assert.Equal("Cancelled", (string?)details["instance"]!["state"]);
+        Assert.Equal("Doublon", (string?)details["instance"]!["endReason"]);
+        Assert.Empty(details["openTasks"]!.AsArray());
+
+        using var again = await PostJsonAsync($"/api/workflow/instances/{instanceId}/cancel", new { reason = "Doublon" });
+        await AssertProblemAsync(again, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Form_fields_are_checked_when_completing_and_shown_with_the_task()
+    {
+        const string xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="test">
+              <bpmn:process id="api-form" isExecutable="true">
+                <bpmn:startEvent id="start" />
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide" />
+                <bpmn:userTask id="decide">
+                  <bpmn:extensionElements>
+                    <camunda:formData>
+                      <camunda:formField id="decision" label="Décision" type="enum">
+                        <camunda:value id="oui" name="Oui" />
+                        <camunda:value id="non" name="Non" />
+                      </camunda:formField>
+                      <camunda:formField id="heures" label="Heures" type="long">
+                        <camunda:validation><camunda:constraint name="required" /></camunda:validation>
+                      </camunda:formField>
+                    </camunda:formData>
+                  </bpmn:extensionElements>
+                </bpmn:userTask>
+                <bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="end" />
+                <bpmn:endEvent id="end" />
+              </bpmn:process>
+            </bpmn:definitions>
+            """;
+        await DeployOkAsync(xml);
+        var instanceId = Id(await StartAsync("api-form"));
+        var taskId = await SingleOpenTaskAsync(instanceId, "decide");
+
+        var task = await GetJsonAsync($"/api/workflow/tasks/{taskId}");
+        var fields = task["formFields"]!.AsArray();
+        Assert.Equal(["decision", "heures"], fields.Select(f => (string?)f!["id"]));
+
+        using var invalid = await PostJsonAsync($"/api/workflow/tasks/{taskId}/complete",
+            new { variables = new { decision = "peut-être", heures = "beaucoup" } });
+        var problem = await AssertProblemAsync(invalid, HttpStatusCode.BadRequest);
+        Assert.Equal(["decision", "heures"], problem["errors"]!.AsArray().Select(e => (string?)e!["elementId"]).Order());
+
+        await CompleteAsync(taskId, new { decision = "oui", heures = 3 });
+    }
+}
