@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Plie.Application.Common;
+using Plie.Application.Intake.StartIntake;
 using Plie.Infrastructure;
 using Plie.Infrastructure.Hosting;
 using Plie.Infrastructure.Postgres;
@@ -23,6 +24,7 @@ if (string.IsNullOrWhiteSpace(connectionString))
     connectionString = localPostgres.ConnectionString;
 }
 
+builder.Services.AddSingleton(builder.Configuration.GetSection("Plie:Intake").Get<IntakeSettings>() ?? new IntakeSettings());
 builder.Services.AddPlieInfrastructure(connectionString, o => builder.Configuration.GetSection("Plie:Workflow").Bind(o));
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();

@@ -39,14 +39,13 @@ public sealed class MediatorTopicCatalog : ITopicCatalog
 
     public Type RequestType(string topic) => _requests[topic];
 
-    private static readonly NullabilityInfoContext Nullability = new();
-
     private static List<TopicVariable> Inputs(Type request)
     {
+        var nullability = new NullabilityInfoContext(); // not thread-safe: one per use
         var ctor = request.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
         return ctor.GetParameters()
             .Select(p => new TopicVariable(Camel(p.Name!), TypeName(p.ParameterType),
-                Nullability.Create(p).WriteState != NullabilityState.Nullable && Nullable.GetUnderlyingType(p.ParameterType) is null))
+                nullability.Create(p).WriteState != NullabilityState.Nullable && Nullable.GetUnderlyingType(p.ParameterType) is null))
             .ToList();
     }
 

@@ -41,7 +41,6 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             WorkflowConflictException => Problem(409, "Conflit", exception.Message),
             DbUpdateConcurrencyException => Problem(409, "Conflit", "Quelqu'un d'autre vient de modifier ces données : rechargez la page."),
             UnauthorizedAccessException => Problem(403, "Accès refusé", exception.Message),
-            StepFailedException => Problem(422, "Étape impossible", exception.Message),
             WorkflowException => Problem(422, "Étape impossible", exception.Message),
             InvalidRequestException e => Problem(e.StatusCode, TitleFor(e.StatusCode), e.Message),
             BadHttpRequestException e => Problem(e.StatusCode, TitleFor(e.StatusCode), BadRequestMessage(e)),
@@ -55,7 +54,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             _ => null,
         };
         if (problem is null) return false; // a bug: the exception handler middleware logs it and answers 500
-        if (exception is StepFailedException)
+        if (exception is WorkflowException { InnerException: not null })
             logger.LogWarning(exception.InnerException, "Step failed on {Path}: {Message}", http.Request.Path, exception.Message);
         http.Response.StatusCode = problem.Status!.Value;
         var context = new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception };

@@ -22,7 +22,7 @@ public sealed class CancelInstanceHandler(IWorkflowEngine engine, ICurrentUser u
 {
     public async ValueTask<Unit> Handle(CancelInstanceCommand command, CancellationToken ct)
     {
-        await EngineSteps.RunAsync(() => engine.CancelInstanceAsync(command.InstanceId, command.Reason.Trim(), user.Id, ct));
+        await engine.CancelInstanceAsync(command.InstanceId, command.Reason.Trim(), user.Id, ct);
         return Unit.Value;
     }
 }

@@ -25,8 +25,7 @@ public sealed class CompleteTaskHandler(IWorkflowEngine engine, ICurrentUser use
 {
     public async ValueTask<Unit> Handle(CompleteTaskCommand command, CancellationToken ct)
     {
-        await EngineSteps.RunAsync(() =>
-            engine.CompleteTaskAsync(command.TaskId, WorkflowVariables.ToEngine(command.Variables), user.Id, ct));
+        await engine.CompleteTaskAsync(command.TaskId, WorkflowVariables.ToEngine(command.Variables), user.Id, ct);
         return Unit.Value;
     }
 }

@@ -31,9 +31,9 @@ public sealed class CorrelateMessageHandler(IWorkflowEngine engine, ICurrentUser
 {
     public async ValueTask<MessageCorrelated> Handle(CorrelateMessageCommand command, CancellationToken ct)
     {
-        var result = await EngineSteps.RunAsync(() => engine.CorrelateMessageAsync(command.MessageName,
+        var result = await engine.CorrelateMessageAsync(command.MessageName,
             string.IsNullOrWhiteSpace(command.BusinessKey) ? null : command.BusinessKey,
-            WorkflowVariables.ToEngine(command.Variables), user.Id, ct));
+            WorkflowVariables.ToEngine(command.Variables), user.Id, ct);
         return new MessageCorrelated(result.InstanceIds, result.StartedNewInstance);
     }
 }

@@ -23,9 +23,9 @@ public sealed class StartInstanceHandler(IWorkflowEngine engine, ICurrentUser us
 {
     public async ValueTask<InstanceView> Handle(StartInstanceCommand command, CancellationToken ct)
     {
-        var instance = await EngineSteps.RunAsync(() => engine.StartAsync(command.ProcessKey,
+        var instance = await engine.StartAsync(command.ProcessKey,
             string.IsNullOrWhiteSpace(command.BusinessKey) ? null : command.BusinessKey,
-            WorkflowVariables.ToEngine(command.Variables), user.Id, ct));
+            WorkflowVariables.ToEngine(command.Variables), user.Id, ct);
         return InstanceView.From(instance);
     }
 }

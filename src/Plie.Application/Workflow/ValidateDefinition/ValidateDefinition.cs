@@ -23,7 +23,7 @@ public sealed class ValidateDefinitionHandler(IWorkflowEngine engine) : IQueryHa
 {
     public ValueTask<DefinitionValidation> Handle(ValidateDefinitionQuery query, CancellationToken ct)
     {
-        var errors = ModelCheck.Validate(engine, query.Xml).Select(e => new ModelError(e.ElementId, e.Message)).ToList();
+        var errors = engine.Validate(query.Xml).Select(e => new ModelError(e.ElementId, e.Message)).ToList();
         return ValueTask.FromResult(new DefinitionValidation(errors.Count == 0, errors));
     }
 }
