@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Plie.Application.Common;
+using Plie.Web.Auth;
 
 namespace Plie.Web.Hosting;
 
@@ -8,10 +9,20 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
 {
     private ClaimsPrincipal? Principal => accessor.HttpContext?.User is { Identity.IsAuthenticated: true } u ? u : null;
 
-    public string Id => Principal?.FindFirstValue("sub") ?? Principal?.FindFirstValue(ClaimTypes.NameIdentifier)
-        ?? (accessor.HttpContext is null ? "system" : "anonyme");
+    private bool IsSystem => accessor.HttpContext is null;
 
-    public string DisplayName => Principal?.FindFirstValue("name") ?? Principal?.Identity?.Name ?? Id;
+    public string Id => Principal?.FindFirstValue(PlieClaimTypes.Subject) ?? Principal?.FindFirstValue(ClaimTypes.NameIdentifier)
+        ?? (IsSystem ? "system" : "anonyme");
 
-    public bool IsInRole(string role) => Principal?.IsInRole(role) ?? accessor.HttpContext is null;
+    public string DisplayName => Principal?.FindFirstValue(PlieClaimTypes.Name) ?? Principal?.Identity?.Name ?? Id;
+
+    public string? Antenne => Principal?.FindFirstValue(PlieClaimTypes.Antenne);
+
+    public IReadOnlyList<string> Roles => Principal is { } principal
+        ? principal.FindAll(c => c.Type is ClaimTypes.Role or PlieClaimTypes.Role).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList()
+        : IsSystem ? PlieRoles.All : [];
+
+    public bool IsInRole(string role) => Principal is { } principal
+        ? principal.IsInRole(role) || principal.HasClaim(PlieClaimTypes.Role, role)
+        : IsSystem;
 }
