@@ -3,6 +3,7 @@ using Plie.Infrastructure;
 using Plie.Infrastructure.Hosting;
 using Plie.Infrastructure.Postgres;
 using Plie.Web.Api;
+using Plie.Web.Auth;
 using Plie.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,16 +29,19 @@ builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 builder.Services.AddOpenApi();
+builder.AddPlieAuthentication();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.MapOpenApi();
+app.UsePlieAuthentication();
+app.MapOpenApi().AllowAnonymous();
 app.MapWorkflowApi();
 app.MapIntakeApi();
 
 await PlieInitializer.InitializeAsync(app.Services,
     builder.Configuration["Plie:WorkflowsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows"));
+await app.InitializePlieAuthenticationAsync();
 if (localPostgres is not null)
     app.Lifetime.ApplicationStopped.Register(() => localPostgres.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
