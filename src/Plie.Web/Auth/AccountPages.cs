@@ -132,7 +132,7 @@ public static class AccountPages
     }
 
     /// <summary>A local URL ("/…", not "//…" nor "/\…"), else null: the login page redirects nowhere else.</summary>
-    internal static string? LocalOrNull(string? url) =>
+    public static string? LocalOrNull(string? url) =>
         !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Contains('\r') && !url.Contains('\n')
             ? url
             : null;

@@ -12,6 +12,9 @@ public sealed class AuthSettings
     /// <summary>The embedded server's client, used by the app itself.</summary>
     public const string EmbeddedClientId = "plie-web";
 
+    /// <summary>The audience (<c>aud</c>) of the embedded server's access tokens: Plie's API.</summary>
+    public const string EmbeddedApiAudience = "plie-api";
+
     /// <summary>External authority (issuer URL). Empty: the embedded server.</summary>
     public string? Authority { get; set; }
 

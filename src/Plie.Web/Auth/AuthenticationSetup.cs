@@ -269,6 +269,7 @@ public static class AuthenticationSetup
             .AddValidation(o =>
             {
                 o.UseLocalServer();
+                o.AddAudiences(AuthSettings.EmbeddedApiAudience);
                 o.UseAspNetCore();
             });
         services.AddOptions<OpenIddictServerOptions>().Configure<PlieUrls>((o, urls) => o.Issuer = urls.PublicUrl);

@@ -105,6 +105,7 @@ public static class ConnectEndpoints
             .SetClaim(Claims.Name, user.DisplayName)
             .SetClaims(Claims.Role, [.. user.Roles])
             .SetClaim(PlieClaimTypes.Antenne, user.Antenne);
+        identity.SetAudiences(AuthSettings.EmbeddedApiAudience);
         identity.SetDestinations(Destinations);
         return identity;
     }

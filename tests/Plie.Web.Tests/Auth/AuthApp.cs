@@ -86,10 +86,16 @@ public sealed class Browser : IDisposable
     public static bool IsRedirect(HttpResponseMessage response) => (int)response.StatusCode is >= 300 and < 400;
 
     public Uri Location(HttpResponseMessage response) =>
-        response.Headers.Location is { } location ? new Uri(BaseUrl, location) : throw new InvalidOperationException("No Location header.");
+        response.Headers.Location is { } location
+            ? new Uri(response.RequestMessage?.RequestUri ?? BaseUrl, location)
+            : throw new InvalidOperationException("No Location header.");
 
     /// <summary>Fills and posts the login form of <paramref name="loginPage"/>, with its anti-forgery token and return URL.</summary>
-    public async Task<HttpResponseMessage> PostLoginAsync(string loginPage, string login, string password)
+    public Task<HttpResponseMessage> PostLoginAsync(string loginPage, string login, string password) =>
+        PostLoginAsync(BaseUrl, loginPage, login, password);
+
+    /// <summary>The same, for the login page of the server at <paramref name="serverUrl"/>.</summary>
+    public async Task<HttpResponseMessage> PostLoginAsync(Uri serverUrl, string loginPage, string login, string password)
     {
         var fields = new Dictionary<string, string>
         {
@@ -98,7 +104,7 @@ public sealed class Browser : IDisposable
             ["password"] = password,
         };
         if (HiddenField(loginPage, "ReturnUrl") is { } returnUrl) fields["ReturnUrl"] = returnUrl;
-        return await Http.PostAsync("compte/connexion", new FormUrlEncodedContent(fields));
+        return await Http.PostAsync(new Uri(serverUrl, "compte/connexion"), new FormUrlEncodedContent(fields));
     }
 
     public static string? HiddenField(string html, string name)

@@ -116,6 +116,7 @@ public sealed class SignInTests(AuthApp app)
         Assert.Equal(["conseiller"], Strings(claims.GetProperty("role")));
         Assert.Equal("Dunkerque-Centre", claims.GetProperty("antenne").GetString());
         Assert.Equal(app.BaseUrl.AbsoluteUri, claims.GetProperty("iss").GetString());
+        Assert.Equal("plie-api", claims.GetProperty("aud").GetString());
 
         var idToken = CodeFlow.Payload(tokens.IdToken!);
         Assert.Equal("Dunkerque-Centre", idToken.GetProperty("antenne").GetString());
