@@ -18,6 +18,7 @@ public static class AccountPages
 {
     public const string LoginPath = "/compte/connexion";
     public const string LogoutPath = "/compte/deconnexion";
+    public const string CodePath = "/compte/code";
     public const string WrongCredentials = "Identifiant ou mot de passe incorrect.";
 
     public static IEndpointRouteBuilder MapAccountPages(this IEndpointRouteBuilder app)
@@ -27,6 +28,7 @@ public static class AccountPages
         group.MapGet("/connexion", LoginPageAsync).AllowAnonymous();
         group.MapPost("/connexion", LoginAsync).AllowAnonymous();
         group.MapMethods("/deconnexion", [HttpMethods.Get, HttpMethods.Post], LogoutAsync).AllowAnonymous();
+        group.MapGet("/code", CodePage).AllowAnonymous();
         group.MapGet("/deconnecte", () => Page("Déconnexion", StatusCodes.Status200OK,
             "<h1>Vous êtes déconnecté</h1><p><a class=\"button\" href=\"/compte\">Se reconnecter</a></p>")).AllowAnonymous();
         group.MapGet("/acces-refuse", () => Page("Accès refusé", StatusCodes.Status403Forbidden,
@@ -53,6 +55,26 @@ public static class AccountPages
             body.Append("<dt>Antenne</dt><dd>").Append(E(antenne)).Append("</dd>");
         body.Append("</dl><p><a class=\"button\" href=\"").Append(LogoutPath).Append("\">Se déconnecter</a></p>");
         return Page("Mon compte", StatusCodes.Status200OK, body.ToString());
+    }
+
+    /// <summary>
+    /// The redirect URI of the <c>plie-cli</c> client: shows the authorization code and how to exchange it. A code is
+    /// worthless without the PKCE verifier, which only the script that started the flow knows.
+    /// </summary>
+    private static IResult CodePage(HttpContext http, PlieUrls urls, string? code, string? error, string? error_description)
+    {
+        if (string.IsNullOrEmpty(code))
+            return Page("Code d'autorisation", StatusCodes.Status400BadRequest,
+                "<h1>Pas de code d'autorisation</h1><p>" + E(error_description ?? error ?? "La demande ne contient pas de code.") + "</p>");
+        // The redirect URI that brought the browser here: the token request must repeat it.
+        var redirectUri = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{CodePath}";
+        var token = PlieUrls.Combine(urls.PublicUrl, "connect/token").AbsoluteUri;
+        var command = $"curl -s {token} -d grant_type=authorization_code -d client_id={AuthSettings.EmbeddedToolsClientId} " +
+                      $"-d redirect_uri={redirectUri} -d code_verifier=\"$VERIFIER\" -d code={code}";
+        return Page("Code d'autorisation", StatusCodes.Status200OK,
+            "<h1>Code d'autorisation</h1><p>Échangez ce code (valable 5 minutes, une seule fois) contre un jeton d'accès, " +
+            "avec le vérificateur PKCE de votre script :</p><pre><code id=\"code\">" + E(code) + "</code></pre><pre><code>" + E(command) +
+            "</code></pre>");
     }
 
     private static IResult LoginPageAsync(HttpContext http, AuthSettings settings, IAntiforgery antiforgery, string? returnUrl)
@@ -153,7 +175,8 @@ public static class AccountPages
             "button,.button{display:inline-block;margin-top:1.25rem;padding:.6rem 1.2rem;background:#000091;color:#fff;border:0;font-size:1rem;text-decoration:none;cursor:pointer}" +
             ".error{color:#b00020;font-weight:600}.info{color:#1f6f43}" +
             "table{border-collapse:collapse;margin-top:.5rem}th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd}" +
-            ".demo{margin-top:2.5rem;padding-top:1rem;border-top:2px solid #eee}dt{font-weight:600;margin-top:.5rem}";
+            ".demo{margin-top:2.5rem;padding-top:1rem;border-top:2px solid #eee}dt{font-weight:600;margin-top:.5rem}" +
+            "pre{white-space:pre-wrap;word-break:break-all;background:#f4f4f4;padding:.6rem}";
 
         public async Task ExecuteAsync(HttpContext http)
         {

@@ -12,6 +12,12 @@ public sealed class AuthSettings
     /// <summary>The embedded server's client, used by the app itself.</summary>
     public const string EmbeddedClientId = "plie-web";
 
+    /// <summary>
+    /// The embedded server's client for people and scripts calling the API with a bearer token (curl…): public, PKCE,
+    /// its redirect URI is the page <c>/compte/code</c>, which shows the code to exchange at <c>/connect/token</c>.
+    /// </summary>
+    public const string EmbeddedToolsClientId = "plie-cli";
+
     /// <summary>The audience (<c>aud</c>) of the embedded server's access tokens: Plie's API.</summary>
     public const string EmbeddedApiAudience = "plie-api";
 

@@ -26,6 +26,8 @@ public static class AuthenticationSetup
     {
         var settings = builder.Configuration.GetSection(AuthSettings.Section).Get<AuthSettings>() ?? new AuthSettings();
         var services = builder.Services;
+        // OpenIddict logs every request it handles at Information.
+        builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
         services.AddSingleton(settings);
         services.AddSingleton<PlieUrls>();
         services.AddPlieAuthStore();

@@ -129,11 +129,12 @@ public static class CodeFlow
 
     public static Uri RedirectUri(Uri baseUrl) => new(baseUrl, "signin-oidc");
 
-    public static string AuthorizeUrl(Uri baseUrl, string challenge, string scope = "openid profile roles offline_access", string state = "etat-de-test") =>
+    public static string AuthorizeUrl(Uri baseUrl, string challenge, string scope = "openid profile roles offline_access",
+        string state = "etat-de-test", string clientId = "plie-web", Uri? redirectUri = null) =>
         "connect/authorize?" + string.Join('&', new Dictionary<string, string>
         {
-            ["client_id"] = "plie-web",
-            ["redirect_uri"] = RedirectUri(baseUrl).AbsoluteUri,
+            ["client_id"] = clientId,
+            ["redirect_uri"] = (redirectUri ?? RedirectUri(baseUrl)).AbsoluteUri,
             ["response_type"] = "code",
             ["scope"] = scope,
             ["state"] = state,

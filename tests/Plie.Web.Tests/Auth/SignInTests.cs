@@ -134,6 +134,34 @@ public sealed class SignInTests(AuthApp app)
     }
 
     [Fact]
+    public async Task The_tools_client_shows_the_code_to_exchange_for_a_token()
+    {
+        using var browser = app.NewBrowser();
+        var (verifier, challenge) = CodeFlow.Pkce();
+        var redirectUri = new Uri(app.BaseUrl, "compte/code");
+        var loginPage = await browser.FollowAsync(await browser.Http.GetAsync(
+            CodeFlow.AuthorizeUrl(app.BaseUrl, challenge, clientId: "plie-cli", redirectUri: redirectUri)));
+        var codePage = await browser.FollowAsync(await browser.PostLoginAsync(await loginPage.Content.ReadAsStringAsync(), "admin", "plie-demo"));
+        var html = await codePage.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, codePage.StatusCode);
+        Assert.Contains("Code d'autorisation", html, StringComparison.Ordinal);
+        var code = System.Text.RegularExpressions.Regex.Match(html, "<code id=\"code\">([^<]+)</code>").Groups[1].Value;
+
+        var response = await browser.Http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["client_id"] = "plie-cli",
+            ["code"] = System.Net.WebUtility.HtmlDecode(code),
+            ["redirect_uri"] = redirectUri.AbsoluteUri,
+            ["code_verifier"] = verifier,
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var accessToken = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        var users = await browser.Http.SendAsync(CodeFlow.Bearer(HttpMethod.Get, "api/auth/users", accessToken));
+        Assert.Equal(HttpStatusCode.OK, users.StatusCode);
+    }
+
+    [Fact]
     public async Task A_code_is_refused_without_the_right_PKCE_verifier()
     {
         using var browser = app.NewBrowser();
