@@ -75,6 +75,9 @@ public sealed class AuthSettings
     /// <summary>How long a session lasts without activity (sliding), default 8 hours.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>How often a session re-reads its account (deactivation, new roles), default 5 minutes.</summary>
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     public bool IsEmbedded => string.IsNullOrWhiteSpace(Authority);
 
     public string ResolveKeysDirectory() => !string.IsNullOrWhiteSpace(KeysDirectory)

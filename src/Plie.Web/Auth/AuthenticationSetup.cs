@@ -66,6 +66,7 @@ public static class AuthenticationSetup
             o.ExpireTimeSpan = settings.SessionLifetime;
             o.SlidingExpiration = true;
             o.AccessDeniedPath = "/compte/acces-refuse";
+            o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
         });
         authentication.AddOpenIdConnect(PlieAuthSchemes.OpenIdConnect, "Plie", o => ConfigureOpenIdConnect(o, settings));
         services.AddOptions<OpenIdConnectOptions>(PlieAuthSchemes.OpenIdConnect).Configure<PlieUrls>((o, urls) =>
@@ -106,6 +107,8 @@ public static class AuthenticationSetup
         var settings = app.Services.GetRequiredService<AuthSettings>();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication: anti-forgery tokens are bound to the signed-in user (Blazor forms rely on it).
+        app.UseAntiforgery();
         if (settings.IsEmbedded) app.MapConnectEndpoints();
         app.MapAccountPages();
         app.MapAuthApi();

@@ -37,6 +37,8 @@ public sealed class AuthApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("ConnectionStrings:Plie", _connectionString);
         builder.UseSetting("Plie:Auth:EphemeralKeys", "true");
+        // Sessions re-read their account at every request (tests of deactivation and role changes).
+        builder.UseSetting("Plie:Auth:SessionCheckInterval", "00:00:00");
         builder.UseSetting("Plie:Workflow:RunJobs", "false");
     }
 

@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Plie.Application.Common;
+using Plie.Infrastructure.Identity;
 using Plie.Web.Auth;
 
 namespace Plie.Web.Tests.Auth;
@@ -269,6 +271,41 @@ public sealed class SignInTests(AuthApp app)
         // The server's session is gone too: the next sign-in asks for the password again.
         var again = await browser.FollowAsync(await browser.Http.GetAsync("compte"));
         Assert.Equal("/compte/connexion", again.RequestMessage!.RequestUri!.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task A_session_follows_its_account_new_roles_then_deactivation()
+    {
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<PlieAccounts>();
+            if (await accounts.FindAsync("test.session") is null)
+            {
+                accounts.Create("test.session", "Compte de test", "mot-de-passe-de-test", [PlieRoles.Conseiller], "Dunkerque-Centre");
+                await scope.ServiceProvider.GetRequiredService<AuthDbContext>().SaveChangesAsync();
+            }
+        }
+        using var browser = app.NewBrowser();
+        var loginPage = await browser.FollowAsync(await browser.Http.GetAsync("compte"));
+        await browser.FollowAsync(await browser.PostLoginAsync(await loginPage.Content.ReadAsStringAsync(), "test.session", "mot-de-passe-de-test"));
+        Assert.Equal(["conseiller"], Strings((await browser.Http.GetFromJsonAsync<JsonElement>("api/auth/me")).GetProperty("roles")));
+
+        await UpdateAsync(u => u.Roles = [PlieRoles.Superviseur]);
+        Assert.Equal(["superviseur"], Strings((await browser.Http.GetFromJsonAsync<JsonElement>("api/auth/me")).GetProperty("roles")));
+
+        await UpdateAsync(u => u.Active = false);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.Http.GetAsync("api/auth/me")).StatusCode);
+        // The cookie was deleted: reactivating the account does not bring the session back.
+        await UpdateAsync(u => u.Active = true);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.Http.GetAsync("api/auth/me")).StatusCode);
+    }
+
+    private async Task UpdateAsync(Action<PlieUser> change)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        change(await db.Users.SingleAsync(u => u.Id == "test.session"));
+        await db.SaveChangesAsync();
     }
 
     private static string[] Strings(JsonElement element) => element.ValueKind == JsonValueKind.Array
