@@ -154,6 +154,7 @@ public static class AuthenticationSetup
         o.TokenValidationParameters.NameClaimType = PlieClaimTypes.Name;
         o.TokenValidationParameters.RoleClaimType = PlieClaimTypes.Role;
         o.SaveTokens = true;
+        o.DisableTelemetry = true;
         o.Scope.Clear();
         if (settings.IsEmbedded)
         {
