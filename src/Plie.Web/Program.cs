@@ -5,6 +5,7 @@ using Plie.Infrastructure;
 using Plie.Infrastructure.Hosting;
 using Plie.Infrastructure.Postgres;
 using Plie.Web.Api;
+using Plie.Web.Auth;
 using Plie.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -40,16 +41,19 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new StrictJsonObjectConverter());
 });
 builder.Services.AddOpenApi();
+builder.AddPlieAuthentication();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages(ProblemDetailsExceptionHandler.WriteStatusCodeProblemAsync);
-app.MapOpenApi();
+app.UsePlieAuthentication();
+app.MapOpenApi().AllowAnonymous();
 app.MapWorkflowApi();
 app.MapIntakeApi();
 
 await PlieInitializer.InitializeAsync(app.Services,
     builder.Configuration["Plie:WorkflowsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows"));
+await app.InitializePlieAuthenticationAsync();
 if (localPostgres is not null)
     app.Lifetime.ApplicationStopped.Register(() => localPostgres.DisposeAsync().AsTask().GetAwaiter().GetResult());
 

@@ -57,7 +57,7 @@ public sealed class DefinitionsApiTests : ApiTestBase
         var versions = review["versions"]!.AsArray();
         Assert.Equal(2, (int)versions[0]!["runningInstances"]!);
         Assert.Equal(1, (int)versions[1]!["runningInstances"]!);
-        Assert.Equal("anonyme", (string?)versions[0]!["deployedBy"]);
+        Assert.Equal("test.admin", (string?)versions[0]!["deployedBy"]);
         Assert.NotNull((string?)versions[0]!["deployedAt"]);
     }
 

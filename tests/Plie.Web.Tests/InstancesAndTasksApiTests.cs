@@ -56,10 +56,10 @@ public sealed class InstancesAndTasksApiTests : ApiTestBase
         {
             Assert.Equal(HttpStatusCode.OK, claim.StatusCode);
             var task = await JsonAsync(claim);
-            Assert.Equal("anonyme", (string?)task["assignee"]);
+            Assert.Equal("test.admin", (string?)task["assignee"]);
             Assert.NotNull((string?)task["claimedAt"]);
         }
-        Assert.Single((await GetJsonAsync("/api/workflow/tasks?assignee=anonyme"))["items"]!.AsArray());
+        Assert.Single((await GetJsonAsync("/api/workflow/tasks?assignee=test.admin"))["items"]!.AsArray());
 
         using (var unclaim = await PostJsonAsync($"/api/workflow/tasks/{taskId}/unclaim"))
             Assert.Null((await JsonAsync(unclaim))["assignee"]);
@@ -84,7 +84,7 @@ public sealed class InstancesAndTasksApiTests : ApiTestBase
         Assert.Contains("TaskAssigned", types);
         var completed = history["items"]!.AsArray().Single(h => (string?)h!["type"] == "TaskCompleted")!;
         Assert.Equal("favorable", (string?)completed["data"]!["variables"]!["avis"]);
-        Assert.Equal("anonyme", (string?)completed["userId"]);
+        Assert.Equal("test.admin", (string?)completed["userId"]);
 
         var paged = await GetJsonAsync($"/api/workflow/instances/{instanceId}/history?page=2&pageSize=2");
         Assert.Equal(types.Count, (int)paged["total"]!);
@@ -209,5 +209,52 @@ public sealed class InstancesAndTasksApiTests : ApiTestBase
         Assert.Equal(["decision", "heures"], problem["errors"]!.AsArray().Select(e => (string?)e!["elementId"]).Order());
 
         await CompleteAsync(taskId, new { decision = "oui", heures = 3 });
+    }
+}
+
+/// <summary>Who may do what through the API: roles (policies) and candidate groups (handlers).</summary>
+public sealed class ApiAuthorizationTests : ApiTestBase
+{
+    private HttpRequestMessage As(HttpMethod method, string url, string user, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Add(TestAuthHandler.Header, user);
+        if (body is not null) request.Content = System.Net.Http.Json.JsonContent.Create(body);
+        return request;
+    }
+
+    [Fact]
+    public async Task Deploying_needs_the_designer_role_and_supervision_endpoints_need_supervision()
+    {
+        var conseiller = TestAuthHandler.Value("conseiller.dunkerque", "dunkerque-centre", "conseiller");
+        using var deploy = await Client.SendAsync(As(HttpMethod.Post, "/api/workflow/definitions", conseiller));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, deploy.StatusCode);
+        using var incidents = await Client.SendAsync(As(HttpMethod.Get, "/api/workflow/incidents", conseiller));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, incidents.StatusCode);
+        using var anonymous = await Client.SendAsync(As(HttpMethod.Get, "/api/workflow/tasks", "anonymous"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var superviseur = await Client.SendAsync(As(HttpMethod.Get, "/api/workflow/incidents", TestAuthHandler.Value("sup", null, "superviseur")));
+        Assert.Equal(System.Net.HttpStatusCode.OK, superviseur.StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_a_candidate_may_claim_or_complete_a_task()
+    {
+        await DeployOkAsync(Models.Review("api-authz"));
+        var instance = await StartAsync("api-authz");
+        var task = (await OpenTasksAsync((Guid)instance["id"]!))[0]!;
+        var taskId = (string)task["id"]!;
+        var groups = task["candidateGroups"]!.AsArray().Select(g => (string)g!).ToArray();
+        Assert.DoesNotContain("statistiques", groups);
+
+        var statistiques = TestAuthHandler.Value("statistiques", null, "statistiques");
+        using var claim = await Client.SendAsync(As(HttpMethod.Post, $"/api/workflow/tasks/{taskId}/claim", statistiques));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, claim.StatusCode);
+        using var complete = await Client.SendAsync(As(HttpMethod.Post, $"/api/workflow/tasks/{taskId}/complete", statistiques, new { }));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, complete.StatusCode);
+
+        var candidate = TestAuthHandler.Value("candidate", null, [.. groups, "conseiller"]);
+        using var ok = await Client.SendAsync(As(HttpMethod.Post, $"/api/workflow/tasks/{taskId}/claim", candidate));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
     }
 }

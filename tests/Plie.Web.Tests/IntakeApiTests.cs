@@ -85,7 +85,7 @@ public sealed class IntakeApiTests : ApiTestBase
         var inbox = await GetJsonAsync($"/api/workflow/tasks?candidateGroups=conseiller&businessKey={participantId}");
         var firstInterview = Assert.Single(inbox["items"]!.AsArray())!;
         Assert.Equal("Task_FirstInterview", (string?)firstInterview["elementId"]);
-        Assert.Equal("anonyme", (string?)firstInterview["assignee"]); // the conseiller who oriented the person
+        Assert.Equal("test.admin", (string?)firstInterview["assignee"]); // the conseiller who oriented the person
         await CompleteAsync(Id(firstInterview), new { interviewNotes = "Projet : métiers de la logistique." });
 
         await CompleteAsync(await SingleOpenTaskAsync(instanceId, "Task_CounsellorOpinion"), new { counsellorOpinion = "favorable" });

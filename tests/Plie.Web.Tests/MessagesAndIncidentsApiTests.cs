@@ -56,7 +56,7 @@ public sealed class MessagesAndIncidentsApiTests : ApiTestBase
         Assert.Empty((await GetJsonAsync($"/api/workflow/incidents?instanceId={instanceId}"))["items"]!.AsArray());
         var resolved = Assert.Single((await GetJsonAsync($"/api/workflow/incidents?instanceId={instanceId}&includeResolved=true"))["items"]!.AsArray())!;
         Assert.NotNull((string?)resolved["resolvedAt"]);
-        Assert.Equal("anonyme", (string?)resolved["resolvedBy"]);
+        Assert.Equal("test.admin", (string?)resolved["resolvedBy"]);
 
         using (var twice = await PostJsonAsync($"/api/workflow/incidents/{Id(incident)}/retry"))
             await AssertProblemAsync(twice, HttpStatusCode.Conflict);

@@ -3,11 +3,17 @@ namespace Plie.Application.Common;
 /// <summary>Who is acting. In a workflow step run by the job runner, the system.</summary>
 public interface ICurrentUser
 {
+    /// <summary>The login (the <c>sub</c> claim): the value used as a task's assignee.</summary>
     string Id { get; }
+
     string DisplayName { get; }
-    /// <summary>The antenne a conseiller is attached to.</summary>
+
+    /// <summary>The user's antenne (local office), for a conseiller; null otherwise.</summary>
     string? Antenne { get; }
+
+    /// <summary>The user's roles (<see cref="PlieRoles"/>), which are also the BPMN candidate groups.</summary>
     IReadOnlyList<string> Roles { get; }
+
     bool IsInRole(string role);
 }
 

@@ -24,6 +24,8 @@ using Plie.Application.Workflow.UnclaimTask;
 using Plie.Application.Workflow.ValidateDefinition;
 using Plie.Workflow.Ports;
 
+using Plie.Web.Auth;
+
 namespace Plie.Web.Api;
 
 /// <summary>
@@ -59,14 +61,16 @@ public static class WorkflowEndpoints
             .WithDescription("Corps : le XML du modèle (application/xml ou text/xml) ou un formulaire multipart/form-data avec le fichier dans le champ « file » ; 5 Mo au plus. "
                              + "201 si une nouvelle version est créée, 200 si le modèle est identique à la dernière version ; 400 avec les erreurs par élément si le modèle est refusé.")
             .AddOpenApiOperationTransformer(BpmnUpload.DescribeRequestBody)
-            .ProducesProblems(400, 413, 415);
+            .ProducesProblems(400, 413, 415)
+            .RequireAuthorization(PliePolicies.Designer);
 
         group.MapPost("/validate", ValidateAsync)
             .WithName("ValidateDefinition")
             .WithSummary("Vérifier un modèle BPMN sans le déployer")
             .WithDescription("Même corps que le déploiement. Répond toujours 200 avec { valid, errors } pour un modèle non vide.")
             .AddOpenApiOperationTransformer(BpmnUpload.DescribeRequestBody)
-            .ProducesProblems(400, 413, 415);
+            .ProducesProblems(400, 413, 415)
+            .RequireAuthorization(PliePolicies.Designer);
 
         group.MapGet("", (ISender sender, CancellationToken ct) => sender.Send(new ListDefinitionsQuery(), ct))
             .WithName("ListDefinitions")
@@ -142,6 +146,7 @@ public static class WorkflowEndpoints
                 await sender.Send(new CancelInstanceCommand(id, request.Reason), ct);
                 return TypedResults.NoContent();
             })
+            .RequireAuthorization(PliePolicies.Supervision)
             .WithName("CancelInstance")
             .WithSummary("Annuler une instance en cours (motif obligatoire)")
             .ProducesProblems(400, 404, 409, 415);
@@ -191,7 +196,8 @@ public static class WorkflowEndpoints
                 sender.Send(new AssignTaskCommand(id, request.Assignee), ct))
             .WithName("AssignTask")
             .WithSummary("Confier la tâche à quelqu'un")
-            .ProducesProblems(400, 404, 409, 415);
+            .ProducesProblems(400, 404, 409, 415)
+            .RequireAuthorization(PliePolicies.Supervision);
 
         group.MapPost("/{id:guid}/complete", async Task<NoContent> (Guid id, CompleteTaskRequest? request, ISender sender, CancellationToken ct) =>
             {
@@ -210,7 +216,7 @@ public static class WorkflowEndpoints
 
     public static RouteGroupBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/messages").WithTags("Messages");
+        var group = app.MapGroup("/messages").WithTags("Messages").RequireAuthorization(PliePolicies.Supervision);
         group.MapPost("", (CorrelateMessageCommand command, ISender sender, CancellationToken ct) => sender.Send(command, ct))
             .WithName("CorrelateMessage")
             .WithSummary("Envoyer un message aux instances qui l'attendent")
@@ -221,7 +227,7 @@ public static class WorkflowEndpoints
 
     public static RouteGroupBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/incidents").WithTags("Incidents");
+        var group = app.MapGroup("/incidents").WithTags("Incidents").RequireAuthorization(PliePolicies.Supervision);
 
         group.MapGet("", (ISender sender, CancellationToken ct, string? processKey, Guid? instanceId, bool? includeResolved,
                     int? page, int? pageSize) =>
@@ -245,7 +251,7 @@ public static class WorkflowEndpoints
 
     public static RouteGroupBuilder MapTopicsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/topics").WithTags("Catalogue");
+        var group = app.MapGroup("/topics").WithTags("Catalogue").RequireAuthorization(PliePolicies.Designer);
         group.MapGet("", (ISender sender, CancellationToken ct) => sender.Send(new ListTopicsQuery(), ct))
             .WithName("ListTopics")
             .WithSummary("Lister les traitements que peut appeler une tâche de service (topic, description, entrées, sorties)")

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Plie.Application.Common;
+using Plie.Web.Auth;
 
 namespace Plie.Web.Hosting;
 
@@ -7,17 +8,21 @@ namespace Plie.Web.Hosting;
 public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
 {
     private ClaimsPrincipal? Principal => accessor.HttpContext?.User is { Identity.IsAuthenticated: true } u ? u : null;
-    private bool NoRequest => accessor.HttpContext is null;
 
-    public string Id => Principal?.FindFirstValue("sub") ?? Principal?.FindFirstValue(ClaimTypes.NameIdentifier)
-        ?? (NoRequest ? "system" : "anonyme");
+    private bool IsSystem => accessor.HttpContext is null;
 
-    public string DisplayName => Principal?.FindFirstValue("name") ?? Principal?.Identity?.Name ?? Id;
+    public string Id => Principal?.FindFirstValue(PlieClaimTypes.Subject) ?? Principal?.FindFirstValue(ClaimTypes.NameIdentifier)
+        ?? (IsSystem ? "system" : "anonyme");
 
-    public string? Antenne => Principal?.FindFirstValue("antenne");
+    public string DisplayName => Principal?.FindFirstValue(PlieClaimTypes.Name) ?? Principal?.Identity?.Name ?? Id;
 
-    public IReadOnlyList<string> Roles => NoRequest ? PlieRoles.All
-        : Principal?.FindAll(ClaimTypes.Role).Select(c => c.Value).Concat(Principal.FindAll("role").Select(c => c.Value)).Distinct().ToList() ?? [];
+    public string? Antenne => Principal?.FindFirstValue(PlieClaimTypes.Antenne);
 
-    public bool IsInRole(string role) => NoRequest || Roles.Contains(role);
+    public IReadOnlyList<string> Roles => Principal is { } principal
+        ? principal.FindAll(c => c.Type is ClaimTypes.Role or PlieClaimTypes.Role).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList()
+        : IsSystem ? PlieRoles.All : [];
+
+    public bool IsInRole(string role) => Principal is { } principal
+        ? principal.IsInRole(role) || principal.HasClaim(PlieClaimTypes.Role, role)
+        : IsSystem;
 }

@@ -19,7 +19,9 @@ public sealed class ClaimTaskHandler(IWorkflowEngine engine, IPlieDbContext db, 
 {
     public async ValueTask<TaskView> Handle(ClaimTaskCommand command, CancellationToken ct)
     {
-        await engine.ClaimTaskAsync(command.TaskId, user.Id, ct);
+        // Only a candidate may take an unassigned task (the engine refuses one already taken by someone else).
+        var task = await db.OpenTaskForAsync(command.TaskId, user, expectedFormKey: null, ct, forClaim: true);
+        await engine.ClaimTaskAsync(task.Id, user.Id, ct);
         return await TaskChanges.ReadAsync(db, command.TaskId, clock, ct);
     }
 }

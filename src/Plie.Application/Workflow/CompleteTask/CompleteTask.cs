@@ -21,10 +21,11 @@ public sealed class CompleteTaskValidator : AbstractValidator<CompleteTaskComman
     }
 }
 
-public sealed class CompleteTaskHandler(IWorkflowEngine engine, ICurrentUser user) : ICommandHandler<CompleteTaskCommand>
+public sealed class CompleteTaskHandler(IWorkflowEngine engine, IPlieDbContext db, ICurrentUser user) : ICommandHandler<CompleteTaskCommand>
 {
     public async ValueTask<Unit> Handle(CompleteTaskCommand command, CancellationToken ct)
     {
+        await db.OpenTaskForAsync(command.TaskId, user, expectedFormKey: null, ct);
         await engine.CompleteTaskAsync(command.TaskId, WorkflowVariables.ToEngine(command.Variables), user.Id, ct);
         return Unit.Value;
     }

@@ -19,7 +19,8 @@ public sealed class UnclaimTaskHandler(IWorkflowEngine engine, IPlieDbContext db
 {
     public async ValueTask<TaskView> Handle(UnclaimTaskCommand command, CancellationToken ct)
     {
-        await engine.UnclaimTaskAsync(command.TaskId, user.Id, ct);
+        var task = await db.OpenTaskForAsync(command.TaskId, user, expectedFormKey: null, ct);
+        await engine.UnclaimTaskAsync(task.Id, user.Id, ct);
         return await TaskChanges.ReadAsync(db, command.TaskId, clock, ct);
     }
 }
