@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using Plie.Testing;
+
+namespace Plie.EndToEnd.Tests;
+
+/// <summary>
+/// The whole app on Kestrel (127.0.0.1, random port) over a fresh PostgreSQL database, and a headless Chromium driven
+/// by Playwright. Users sign in through the real OpenID Connect login page.
+/// </summary>
+public sealed class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private string _connectionString = "";
+    private IPlaywright? _playwright;
+
+    public Uri BaseUrl { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string ConnectionString => _connectionString;
+
+    /// <summary>Settings a test class may add (e.g. a short reminder delay).</summary>
+    public Dictionary<string, string> Settings { get; } = new()
+    {
+        ["Plie:Auth:EphemeralKeys"] = "true",
+        ["Plie:Workflow:PollInterval"] = "00:00:00.250",
+        ["Plie:Workflow:RetryBackoff"] = "00:00:01",
+    };
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await EngineHost.CreateDatabaseAsync();
+        UseKestrel(0);
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1").TrimEnd('/') + "/");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium.ExecutablePath, Headless = true, Args = Chromium.Args,
+        });
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Plie", _connectionString);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    /// <summary>A new browser context (its own cookies) signed in as <paramref name="login"/> through the login page.</summary>
+    public async Task<IPage> SignInAsync(string login, string password = "plie-demo")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(), Locale = "fr-FR", ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.GetByLabel("Identifiant").FillAsync(login);
+        await page.GetByLabel("Mot de passe").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/compte/connexion") && !url.Contains("/connect/"));
+        return page;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        await DisposeAsync();
+        await TestDatabases.DropAsync(_connectionString);
+    }
+}
