@@ -83,10 +83,9 @@ public sealed class WorkflowEngine(
     public async Task CompleteTaskAsync(Guid taskId, IReadOnlyDictionary<string, object?>? variables, string? user,
         CancellationToken ct = default)
     {
-        var instanceId = await FindTaskInstanceAsync(taskId, ct);
         await StepAsync(user, ct, async runner =>
         {
-            var s = await runner.LoadAsync(instanceId);
+            var s = await runner.LoadTaskInstanceAsync(taskId);
             var task = OpenTask(s, taskId);
             var values = ToNodes(variables);
             var errors = FormFieldValidation.Check(task.FormFieldsJson, values);
@@ -136,10 +135,9 @@ public sealed class WorkflowEngine(
     private async Task ChangeTaskAsync(Guid taskId, string? user, CancellationToken ct,
         Func<UserTaskRecord, LoadedInstance, StepRunner, string> change)
     {
-        var instanceId = await FindTaskInstanceAsync(taskId, ct);
         await StepAsync(user, ct, async runner =>
         {
-            var s = await runner.LoadAsync(instanceId);
+            var s = await runner.LoadTaskInstanceAsync(taskId);
             var task = OpenTask(s, taskId);
             var type = change(task, s, runner);
             task.Revision++;
@@ -398,9 +396,6 @@ public sealed class WorkflowEngine(
     {
         foreach (var n in notifiers) n.JobsCreated(due);
     }
-
-    private async Task<Guid> FindTaskInstanceAsync(Guid taskId, CancellationToken ct) =>
-        await store.FindTaskInstanceAsync(taskId, ct) ?? throw new WorkflowNotFoundException($"La tâche {taskId} n'existe pas.");
 
     private static UserTaskRecord OpenTask(LoadedInstance s, Guid taskId) =>
         s.Tasks.FirstOrDefault(t => t.Id == taskId)

@@ -39,17 +39,29 @@ internal sealed class StepRunner(
     public async Task<LoadedInstance> LoadAsync(Guid instanceId)
     {
         if (_instances.TryGetValue(instanceId, out var loaded)) return loaded;
-        var instance = await store.LockInstanceAsync(instanceId, ct)
+        var snapshot = await store.LockAndLoadAsync(instanceId, null, ct)
                        ?? throw new WorkflowNotFoundException($"L'instance {instanceId} n'existe pas.");
+        return await RegisterAsync(snapshot);
+    }
+
+    /// <summary>Locks and loads the instance of a task (whatever the task's state).</summary>
+    public async Task<LoadedInstance> LoadTaskInstanceAsync(Guid taskId)
+    {
+        var snapshot = await store.LockAndLoadAsync(null, taskId, ct)
+                       ?? throw new WorkflowNotFoundException($"La tâche {taskId} n'existe pas.");
+        return _instances.TryGetValue(snapshot.Instance.Id, out var loaded) ? loaded : await RegisterAsync(snapshot);
+    }
+
+    private async Task<LoadedInstance> RegisterAsync(InstanceSnapshot snapshot)
+    {
+        var instance = snapshot.Instance;
         if (instance.State != InstanceState.Running)
-            throw new WorkflowConflictException($"L'instance {instanceId} est terminée ({instance.State}).");
+            throw new WorkflowConflictException($"L'instance {instance.Id} est terminée ({instance.State}).");
         var definition = await store.GetDefinitionAsync(instance.DefinitionId, ct)
                          ?? throw new WorkflowException($"La définition {instance.DefinitionId} a disparu.");
         var state = new LoadedInstance(store, instance, definitions.Get(definition),
-            await store.GetExecutionsAsync(instanceId, ct),
-            await store.GetVariablesAsync(instanceId, ct),
-            await store.GetOpenTasksAsync(instanceId, ct), isNew: false);
-        _instances[instanceId] = state;
+            snapshot.Executions, snapshot.Variables, snapshot.OpenTasks, isNew: false);
+        _instances[instance.Id] = state;
         return state;
     }
 
