@@ -185,9 +185,8 @@ public sealed class WorkflowEngine(
             var ids = new List<Guid>();
             foreach (var sub in starts)
             {
-                var definition = await store.GetDefinitionAsync(sub.DefinitionId!.Value, ct)
-                                 ?? throw new WorkflowException($"La définition {sub.DefinitionId} a disparu.");
-                var model = definitions.Get(definition);
+                var (definition, model) = await definitions.GetAsync(sub.DefinitionId!.Value, store, ct)
+                                          ?? throw new WorkflowException($"La définition {sub.DefinitionId} a disparu.");
                 var start = (StartEvent)model.Node(sub.ElementId);
                 ids.Add(runner.StartInstance(definition, model, start, businessKey, values).Instance.Id);
             }
@@ -294,9 +293,8 @@ public sealed class WorkflowEngine(
 
     private async Task<JobOutcome> RunTimerStartAsync(StepRunner runner, JobRecord job, CancellationToken ct)
     {
-        var definition = await store.GetDefinitionAsync(job.DefinitionId!.Value, ct)
-                         ?? throw new WorkflowException($"La définition {job.DefinitionId} a disparu.");
-        var model = definitions.Get(definition);
+        var (definition, model) = await definitions.GetAsync(job.DefinitionId!.Value, store, ct)
+                                  ?? throw new WorkflowException($"La définition {job.DefinitionId} a disparu.");
         if (job.RepeatsLeft is not null and not 0 && job.RepeatInterval is not null)
         {
             job.DueAt = TimerSchedule.Next(job.DueAt, job.RepeatInterval);
@@ -322,8 +320,8 @@ public sealed class WorkflowEngine(
         if (job.InstanceId is { } instanceId)
         {
             instance = await store.LockInstanceAsync(instanceId, ct);
-            if (instance is not null && await store.GetDefinitionAsync(instance.DefinitionId, ct) is { } definition)
-                cycle = definitions.Get(definition).Nodes.GetValueOrDefault(job.ElementId)?.RetryCycle;
+            if (instance is not null && await definitions.GetAsync(instance.DefinitionId, store, ct) is { } found)
+                cycle = found.Model.Nodes.GetValueOrDefault(job.ElementId)?.RetryCycle;
         }
         job.Retries = Math.Max(0, job.Retries - 1);
         job.LastError = Truncate(error.Message, 4000);

@@ -57,9 +57,9 @@ internal sealed class StepRunner(
         var instance = snapshot.Instance;
         if (instance.State != InstanceState.Running)
             throw new WorkflowConflictException($"L'instance {instance.Id} est terminée ({instance.State}).");
-        var definition = await store.GetDefinitionAsync(instance.DefinitionId, ct)
+        var (_, model) = await definitions.GetAsync(instance.DefinitionId, store, ct)
                          ?? throw new WorkflowException($"La définition {instance.DefinitionId} a disparu.");
-        var state = new LoadedInstance(store, instance, definitions.Get(definition),
+        var state = new LoadedInstance(store, instance, model,
             snapshot.Executions, snapshot.Variables, snapshot.OpenTasks, isNew: false);
         _instances[instance.Id] = state;
         return state;
