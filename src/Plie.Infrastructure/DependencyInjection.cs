@@ -27,8 +27,10 @@ public static class DependencyInjection
 
         // jsonb columns are mapped to strings, so the data source needs no dynamic JSON support.
         services.AddSingleton(_ => CreateDataSource(connectionString));
+        // The options are built once (they depend on singletons only), not again for every scope.
         services.AddDbContext<PlieDbContext>((sp, options) =>
-            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), PlieDbContext.ConfigureNpgsql));
+            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), PlieDbContext.ConfigureNpgsql),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<IPlieDbContext>(sp => sp.GetRequiredService<PlieDbContext>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<ICurrentUser, SystemUser>();
