@@ -72,9 +72,8 @@ public sealed class WorkflowEngine(
         IReadOnlyDictionary<string, object?>? variables, string? user, CancellationToken ct = default) =>
         StepAsync(user, ct, async runner =>
         {
-            var definition = await store.GetLatestDefinitionAsync(processKey, ct)
-                             ?? throw new WorkflowNotFoundException($"Aucun processus « {processKey} » n'est déployé.");
-            var model = definitions.Get(definition);
+            var (definition, model) = await definitions.GetLatestAsync(processKey, store, ct)
+                                      ?? throw new WorkflowNotFoundException($"Aucun processus « {processKey} » n'est déployé.");
             var start = model.Root.NoneStart
                         ?? throw new WorkflowException($"Le processus « {processKey} » n'a pas de début simple : il démarre sur minuterie ou message.");
             return runner.StartInstance(definition, model, start, businessKey, ToNodes(variables)).Instance;

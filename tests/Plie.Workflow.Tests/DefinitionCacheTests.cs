@@ -61,4 +61,24 @@ public class DefinitionCacheTests
         Assert.Null(await cache.GetAsync(missing, store.Object, CancellationToken.None));
         store.Verify(s => s.GetDefinitionAsync(missing, It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
+
+    [Fact]
+    public async Task GetLatestAsync_looks_up_the_latest_id_and_takes_the_rest_from_the_cache()
+    {
+        var latest = Definition();
+        var store = new Mock<IWorkflowStore>(MockBehavior.Strict);
+        store.Setup(s => s.FindLatestDefinitionIdAsync("p", It.IsAny<CancellationToken>())).ReturnsAsync(latest.Id);
+        store.Setup(s => s.FindLatestDefinitionIdAsync("none", It.IsAny<CancellationToken>())).ReturnsAsync((Guid?)null);
+        store.Setup(s => s.GetDefinitionAsync(latest.Id, It.IsAny<CancellationToken>())).ReturnsAsync(latest);
+        var cache = new DefinitionCache();
+
+        var first = await cache.GetLatestAsync("p", store.Object, CancellationToken.None);
+        var second = await cache.GetLatestAsync("p", store.Object, CancellationToken.None);
+
+        Assert.Equal(latest.Id, first!.Value.Definition.Id);
+        Assert.Same(first.Value.Model, second!.Value.Model);
+        store.Verify(s => s.FindLatestDefinitionIdAsync("p", It.IsAny<CancellationToken>()), Times.Exactly(2)); // a new version may be deployed
+        store.Verify(s => s.GetDefinitionAsync(latest.Id, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Null(await cache.GetLatestAsync("none", store.Object, CancellationToken.None));
+    }
 }

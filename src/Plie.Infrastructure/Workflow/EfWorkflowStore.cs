@@ -58,6 +58,14 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             .OrderByDescending(d => d.Version)
             .FirstOrDefaultAsync(ct);
 
+    public Task<Guid?> FindLatestDefinitionIdAsync(string key, CancellationToken ct) =>
+        db.ProcessDefinitions
+            .AsNoTracking()
+            .Where(d => d.Key == key)
+            .OrderByDescending(d => d.Version)
+            .Select(d => (Guid?)d.Id)
+            .FirstOrDefaultAsync(ct);
+
     public async Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct)
     {
         // Not composed (no LIMIT wrapped around it): the statement is sent as written. Read without tracking, then

@@ -16,6 +16,8 @@ public interface IWorkflowStore
 
     Task<ProcessDefinitionRecord?> GetDefinitionAsync(Guid id, CancellationToken ct);
     Task<ProcessDefinitionRecord?> GetLatestDefinitionAsync(string key, CancellationToken ct);
+    /// <summary>The id of the latest version of a process, or null; read without tracking (the record itself comes from <see cref="DefinitionCache"/>).</summary>
+    Task<Guid?> FindLatestDefinitionIdAsync(string key, CancellationToken ct);
 
     /// <summary>Loads and row-locks an instance until the transaction ends (SELECT … FOR UPDATE).</summary>
     Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct);

@@ -32,6 +32,11 @@ public sealed class DefinitionCache
         return (entry.Definition, entry.Model);
     }
 
+    /// <summary>The latest version of a process and its model, or null if none is deployed (its id is read from the store).</summary>
+    public async ValueTask<(ProcessDefinitionRecord Definition, ProcessModel Model)?> GetLatestAsync(string key, IWorkflowStore store,
+        CancellationToken ct) =>
+        await store.FindLatestDefinitionIdAsync(key, ct) is { } id ? await GetAsync(id, store, ct) : null;
+
     private Entry Add(ProcessDefinitionRecord definition) =>
         _byId.GetOrAdd(definition.Id, static (_, d) => new Entry(
             new ProcessDefinitionRecord

@@ -266,9 +266,8 @@ internal sealed class StepRunner(
 
     private async ValueTask StartCalledInstanceAsync(LoadedInstance s, ExecutionRecord exec, CallActivity node)
     {
-        var definition = await store.GetLatestDefinitionAsync(node.CalledElement, ct)
-                         ?? throw new WorkflowException($"{node} : le processus appelé « {node.CalledElement} » n'est pas déployé.");
-        var model = definitions.Get(definition);
+        var (definition, model) = await definitions.GetLatestAsync(node.CalledElement, store, ct)
+                                  ?? throw new WorkflowException($"{node} : le processus appelé « {node.CalledElement} » n'est pas déployé.");
         var start = model.Root.NoneStart
                     ?? throw new WorkflowException($"{node} : le processus appelé « {node.CalledElement} » n'a pas de début simple.");
         var vars = s.VisibleVariables(exec);

@@ -267,6 +267,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Equal(v2.Id, latest!.Id);
         Assert.Equal(EntityState.Unchanged, unit.Db.Entry(latest).State);
         Assert.Null(await unit.Store.GetLatestDefinitionAsync("missing", Ct));
+        Assert.Equal(v2.Id, await unit.Store.FindLatestDefinitionIdAsync("order", Ct));
+        Assert.Null(await unit.Store.FindLatestDefinitionIdAsync("missing", Ct));
         Assert.Equal([2, 1], (await unit.Store.GetDefinitionVersionsAsync("order", Ct)).Select(d => d.Version));
         Assert.Same(latest, await unit.Store.GetDefinitionAsync(v2.Id, Ct));
         Assert.Null(await unit.Store.GetDefinitionAsync(Guid.NewGuid(), Ct));
