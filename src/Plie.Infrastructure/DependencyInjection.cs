@@ -1,3 +1,4 @@
+using System.Data.Common;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -25,9 +26,11 @@ public static class DependencyInjection
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
 
         // jsonb columns are mapped to strings, so the data source needs no dynamic JSON support.
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(_ => CreateDataSource(connectionString));
+        // The options are built once (they depend on singletons only), not again for every scope.
         services.AddDbContext<PlieDbContext>((sp, options) =>
-            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), PlieDbContext.ConfigureNpgsql));
+            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), PlieDbContext.ConfigureNpgsql),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<IPlieDbContext>(sp => sp.GetRequiredService<PlieDbContext>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<ICurrentUser, SystemUser>();
@@ -55,5 +58,23 @@ public static class DependencyInjection
         services.AddSingleton<IJobNotifier>(sp => sp.GetRequiredService<JobRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
         return services;
+    }
+
+    /// <summary>
+    /// The application's data source. Unless the connection string says otherwise, statements are prepared
+    /// automatically on each physical connection from their second use on (the engine sends the same few statements
+    /// on every step): PostgreSQL then parses and plans them once per connection instead of once per execution.
+    /// </summary>
+    internal static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var settings = builder.ConnectionStringBuilder;
+        // Npgsql's builder knows every keyword; the keywords actually given are those of its (canonical) string.
+        var given = new DbConnectionStringBuilder { ConnectionString = settings.ConnectionString };
+        if (!given.ContainsKey("Max Auto Prepare"))
+            settings.MaxAutoPrepare = 64;
+        if (!given.ContainsKey("Auto Prepare Min Usages"))
+            settings.AutoPrepareMinUsages = 2;
+        return builder.Build();
     }
 }

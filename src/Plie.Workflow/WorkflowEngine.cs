@@ -72,9 +72,8 @@ public sealed class WorkflowEngine(
         IReadOnlyDictionary<string, object?>? variables, string? user, CancellationToken ct = default) =>
         StepAsync(user, ct, async runner =>
         {
-            var definition = await store.GetLatestDefinitionAsync(processKey, ct)
-                             ?? throw new WorkflowNotFoundException($"Aucun processus « {processKey} » n'est déployé.");
-            var model = definitions.Get(definition);
+            var (definition, model) = await definitions.GetLatestAsync(processKey, store, ct)
+                                      ?? throw new WorkflowNotFoundException($"Aucun processus « {processKey} » n'est déployé.");
             var start = model.Root.NoneStart
                         ?? throw new WorkflowException($"Le processus « {processKey} » n'a pas de début simple : il démarre sur minuterie ou message.");
             return runner.StartInstance(definition, model, start, businessKey, ToNodes(variables)).Instance;
@@ -83,10 +82,9 @@ public sealed class WorkflowEngine(
     public async Task CompleteTaskAsync(Guid taskId, IReadOnlyDictionary<string, object?>? variables, string? user,
         CancellationToken ct = default)
     {
-        var instanceId = await FindTaskInstanceAsync(taskId, ct);
         await StepAsync(user, ct, async runner =>
         {
-            var s = await runner.LoadAsync(instanceId);
+            var s = await runner.LoadTaskInstanceAsync(taskId);
             var task = OpenTask(s, taskId);
             var values = ToNodes(variables);
             var errors = FormFieldValidation.Check(task.FormFieldsJson, values);
@@ -136,10 +134,9 @@ public sealed class WorkflowEngine(
     private async Task ChangeTaskAsync(Guid taskId, string? user, CancellationToken ct,
         Func<UserTaskRecord, LoadedInstance, StepRunner, string> change)
     {
-        var instanceId = await FindTaskInstanceAsync(taskId, ct);
         await StepAsync(user, ct, async runner =>
         {
-            var s = await runner.LoadAsync(instanceId);
+            var s = await runner.LoadTaskInstanceAsync(taskId);
             var task = OpenTask(s, taskId);
             var type = change(task, s, runner);
             task.Revision++;
@@ -187,9 +184,8 @@ public sealed class WorkflowEngine(
             var ids = new List<Guid>();
             foreach (var sub in starts)
             {
-                var definition = await store.GetDefinitionAsync(sub.DefinitionId!.Value, ct)
-                                 ?? throw new WorkflowException($"La définition {sub.DefinitionId} a disparu.");
-                var model = definitions.Get(definition);
+                var (definition, model) = await definitions.GetAsync(sub.DefinitionId!.Value, store, ct)
+                                          ?? throw new WorkflowException($"La définition {sub.DefinitionId} a disparu.");
                 var start = (StartEvent)model.Node(sub.ElementId);
                 ids.Add(runner.StartInstance(definition, model, start, businessKey, values).Instance.Id);
             }
@@ -296,9 +292,8 @@ public sealed class WorkflowEngine(
 
     private async Task<JobOutcome> RunTimerStartAsync(StepRunner runner, JobRecord job, CancellationToken ct)
     {
-        var definition = await store.GetDefinitionAsync(job.DefinitionId!.Value, ct)
-                         ?? throw new WorkflowException($"La définition {job.DefinitionId} a disparu.");
-        var model = definitions.Get(definition);
+        var (definition, model) = await definitions.GetAsync(job.DefinitionId!.Value, store, ct)
+                                  ?? throw new WorkflowException($"La définition {job.DefinitionId} a disparu.");
         if (job.RepeatsLeft is not null and not 0 && job.RepeatInterval is not null)
         {
             job.DueAt = TimerSchedule.Next(job.DueAt, job.RepeatInterval);
@@ -324,8 +319,8 @@ public sealed class WorkflowEngine(
         if (job.InstanceId is { } instanceId)
         {
             instance = await store.LockInstanceAsync(instanceId, ct);
-            if (instance is not null && await store.GetDefinitionAsync(instance.DefinitionId, ct) is { } definition)
-                cycle = definitions.Get(definition).Nodes.GetValueOrDefault(job.ElementId)?.RetryCycle;
+            if (instance is not null && await definitions.GetAsync(instance.DefinitionId, store, ct) is { } found)
+                cycle = found.Model.Nodes.GetValueOrDefault(job.ElementId)?.RetryCycle;
         }
         job.Retries = Math.Max(0, job.Retries - 1);
         job.LastError = Truncate(error.Message, 4000);
@@ -398,9 +393,6 @@ public sealed class WorkflowEngine(
     {
         foreach (var n in notifiers) n.JobsCreated(due);
     }
-
-    private async Task<Guid> FindTaskInstanceAsync(Guid taskId, CancellationToken ct) =>
-        await store.FindTaskInstanceAsync(taskId, ct) ?? throw new WorkflowNotFoundException($"La tâche {taskId} n'existe pas.");
 
     private static UserTaskRecord OpenTask(LoadedInstance s, Guid taskId) =>
         s.Tasks.FirstOrDefault(t => t.Id == taskId)

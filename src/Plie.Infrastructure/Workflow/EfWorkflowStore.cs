@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -55,6 +58,14 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             .OrderByDescending(d => d.Version)
             .FirstOrDefaultAsync(ct);
 
+    public Task<Guid?> FindLatestDefinitionIdAsync(string key, CancellationToken ct) =>
+        db.ProcessDefinitions
+            .AsNoTracking()
+            .Where(d => d.Key == key)
+            .OrderByDescending(d => d.Version)
+            .Select(d => (Guid?)d.Id)
+            .FirstOrDefaultAsync(ct);
+
     public async Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct)
     {
         // Not composed (no LIMIT wrapped around it): the statement is sent as written. Read without tracking, then
@@ -67,22 +78,92 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         if (rows.Count == 0)
             return null;
 
-        var current = rows[0];
-        var entry = db.ProcessInstances.Local.FindEntry(id);
+        return Track(db.ProcessInstances.Local, rows[0], rows[0].Id, keepDeleted: true);
+    }
+
+    public async Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, CancellationToken ct)
+    {
+        if (instanceId.HasValue == taskId.HasValue)
+            throw new ArgumentException("Give either an instance id or a task id.");
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("LockAndLoadAsync locks the instance until the transaction ends: begin one first.");
+
+        var load = InstanceLoad.For(db);
+        var connection = db.GetService<IRelationalConnection>();
+        var command = connection.RentCommand();
+        command.PopulateFrom(instanceId.HasValue ? load.ByInstance : load.ByTask);
+        var parameters = new Dictionary<string, object?> { [InstanceLoad.IdParameter] = instanceId ?? taskId };
+        ProcessInstanceRecord instance;
+        var executions = new List<ExecutionRecord>();
+        var variables = new List<VariableRecord>();
+        var tasks = new List<UserTaskRecord>();
+        try
+        {
+            // Through EF's command pipeline (its connection and transaction, logging, interceptors), one round trip.
+            await using var result = await command.ExecuteReaderAsync(new RelationalCommandParameterObject(
+                connection, parameters, readerColumns: null, db, db.GetService<IRelationalCommandDiagnosticsLogger>(),
+                CommandSource.FromSqlQuery), ct);
+            var reader = result.DbDataReader;
+            if (!await reader.ReadAsync(ct))
+                return null;
+            instance = load.Instances.Read(reader);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                executions.Add(load.Executions.Read(reader));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                variables.Add(load.Variables.Read(reader));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                tasks.Add(load.Tasks.Read(reader));
+        }
+        finally
+        {
+            connection.ReturnCommand(command);
+        }
+
+        return new InstanceSnapshot(
+            Track(db.ProcessInstances.Local, instance, instance.Id, keepDeleted: true)!,
+            TrackAll(db.Executions.Local, executions, e => e.Id),
+            TrackAll(db.Variables.Local, variables, v => v.Id),
+            TrackAll(db.UserTasks.Local, tasks, t => t.Id));
+    }
+
+    private List<T> TrackAll<T>(LocalView<T> local, List<T> rows, Func<T, Guid> key) where T : class
+    {
+        var tracked = new List<T>(rows.Count);
+        foreach (var row in rows)
+            if (Track(local, row, key(row), keepDeleted: false) is { } entity)
+                tracked.Add(entity);
+        return tracked;
+    }
+
+    /// <summary>
+    /// Tracks a record just read (under the lock) as Unchanged. If the context already tracks that row unchanged, the
+    /// record it holds is refreshed instead, so that references to it stay valid. A record with pending changes is left
+    /// as it is (the Revision check of the instance will reject a stale save); one being deleted is dropped, unless
+    /// <paramref name="keepDeleted"/>.
+    /// </summary>
+    private T? Track<T>(LocalView<T> local, T current, Guid id, bool keepDeleted) where T : class
+    {
+        var entry = local.FindEntry(id);
         if (entry is null)
         {
-            db.ProcessInstances.Attach(current);
+            db.Attach(current);
             return current;
         }
-        if (entry.State == EntityState.Unchanged)
+        switch (entry.State)
         {
-            // Refresh the record the caller already holds, so that references to it stay valid.
-            entry.CurrentValues.SetValues(current);
-            entry.OriginalValues.SetValues(current);
-            entry.State = EntityState.Unchanged;
+            case EntityState.Unchanged:
+                entry.CurrentValues.SetValues(current);
+                entry.OriginalValues.SetValues(current);
+                entry.State = EntityState.Unchanged;
+                return entry.Entity;
+            case EntityState.Deleted when !keepDeleted:
+                return null;
+            default:
+                return entry.Entity;
         }
-        // A record with pending changes is left as it is: its Revision check will reject a stale save.
-        return entry.Entity;
     }
 
     public Task<List<ExecutionRecord>> GetExecutionsAsync(Guid instanceId, CancellationToken ct) =>

@@ -16,6 +16,8 @@ public interface IWorkflowStore
 
     Task<ProcessDefinitionRecord?> GetDefinitionAsync(Guid id, CancellationToken ct);
     Task<ProcessDefinitionRecord?> GetLatestDefinitionAsync(string key, CancellationToken ct);
+    /// <summary>The id of the latest version of a process, or null; read without tracking (the record itself comes from <see cref="DefinitionCache"/>).</summary>
+    Task<Guid?> FindLatestDefinitionIdAsync(string key, CancellationToken ct);
 
     /// <summary>Loads and row-locks an instance until the transaction ends (SELECT … FOR UPDATE).</summary>
     Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct);
@@ -25,6 +27,15 @@ public interface IWorkflowStore
     Task<List<JobRecord>> GetJobsAsync(Guid instanceId, CancellationToken ct);
     Task<List<MessageSubscriptionRecord>> GetSubscriptionsAsync(Guid instanceId, CancellationToken ct);
     Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct);
+
+    /// <summary>
+    /// What a step needs of an instance, in one round trip inside the current transaction: row-locks the instance
+    /// (SELECT … FOR UPDATE), then reads its executions, variables and open tasks. The instance is the one with
+    /// <paramref name="instanceId"/>, or, given <paramref name="taskId"/> instead, the one that task belongs to
+    /// (whatever the task's state). Null when there is no such instance (or no such task). The records are tracked;
+    /// records the context already tracked unchanged are refreshed from the database, not duplicated.
+    /// </summary>
+    Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, CancellationToken ct);
 
     /// <summary>Running instances started by a call activity's execution.</summary>
     Task<List<Guid>> FindCalledInstancesAsync(Guid parentExecutionId, CancellationToken ct);
@@ -57,6 +68,13 @@ public interface IWorkflowStore
     void Remove(object record);
     Task SaveChangesAsync(CancellationToken ct);
 }
+
+/// <summary>A locked instance and its runtime rows, as <see cref="IWorkflowStore.LockAndLoadAsync"/> read them.</summary>
+public sealed record InstanceSnapshot(
+    ProcessInstanceRecord Instance,
+    List<ExecutionRecord> Executions,
+    List<VariableRecord> Variables,
+    List<UserTaskRecord> OpenTasks);
 
 public interface IWorkflowTransaction : IAsyncDisposable
 {

@@ -10,6 +10,9 @@ internal sealed class LoadedInstance
     private readonly IWorkflowStore _store;
     private List<JobRecord>? _jobs;
     private List<MessageSubscriptionRecord>? _subscriptions;
+    // Added by this step before the stored ones were read (the store's query returns saved rows only).
+    private List<JobRecord>? _addedJobs;
+    private List<MessageSubscriptionRecord>? _addedSubscriptions;
 
     public LoadedInstance(IWorkflowStore store, ProcessInstanceRecord instance, ProcessModel model,
         List<ExecutionRecord> executions, List<VariableRecord> variables, List<UserTaskRecord> tasks, bool isNew)
@@ -34,11 +37,45 @@ internal sealed class LoadedInstance
     /// <summary>Open tasks.</summary>
     public List<UserTaskRecord> Tasks { get; }
 
-    public async ValueTask<List<JobRecord>> JobsAsync(CancellationToken ct) =>
-        _jobs ??= await _store.GetJobsAsync(Instance.Id, ct);
+    /// <summary>The instance's jobs, read from the store the first time they are needed (with those added since).</summary>
+    public async ValueTask<List<JobRecord>> JobsAsync(CancellationToken ct)
+    {
+        if (_jobs is null)
+        {
+            var stored = await _store.GetJobsAsync(Instance.Id, ct);
+            if (_addedJobs is not null) stored.AddRange(_addedJobs);
+            _addedJobs = null;
+            _jobs = stored;
+        }
+        return _jobs;
+    }
 
-    public async ValueTask<List<MessageSubscriptionRecord>> SubscriptionsAsync(CancellationToken ct) =>
-        _subscriptions ??= await _store.GetSubscriptionsAsync(Instance.Id, ct);
+    /// <summary>The instance's message subscriptions, read from the store the first time they are needed (with those added since).</summary>
+    public async ValueTask<List<MessageSubscriptionRecord>> SubscriptionsAsync(CancellationToken ct)
+    {
+        if (_subscriptions is null)
+        {
+            var stored = await _store.GetSubscriptionsAsync(Instance.Id, ct);
+            if (_addedSubscriptions is not null) stored.AddRange(_addedSubscriptions);
+            _addedSubscriptions = null;
+            _subscriptions = stored;
+        }
+        return _subscriptions;
+    }
+
+    /// <summary>Notes a job just added to the store, without reading the instance's other jobs.</summary>
+    public void AddJob(JobRecord job)
+    {
+        if (_jobs is not null) _jobs.Add(job);
+        else (_addedJobs ??= []).Add(job);
+    }
+
+    /// <summary>Notes a subscription just added to the store, without reading the instance's other subscriptions.</summary>
+    public void AddSubscription(MessageSubscriptionRecord subscription)
+    {
+        if (_subscriptions is not null) _subscriptions.Add(subscription);
+        else (_addedSubscriptions ??= []).Add(subscription);
+    }
 
     public ExecutionRecord Execution(Guid id) =>
         Executions.FirstOrDefault(e => e.Id == id)

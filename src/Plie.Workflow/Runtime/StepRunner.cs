@@ -39,17 +39,29 @@ internal sealed class StepRunner(
     public async Task<LoadedInstance> LoadAsync(Guid instanceId)
     {
         if (_instances.TryGetValue(instanceId, out var loaded)) return loaded;
-        var instance = await store.LockInstanceAsync(instanceId, ct)
+        var snapshot = await store.LockAndLoadAsync(instanceId, null, ct)
                        ?? throw new WorkflowNotFoundException($"L'instance {instanceId} n'existe pas.");
+        return await RegisterAsync(snapshot);
+    }
+
+    /// <summary>Locks and loads the instance of a task (whatever the task's state).</summary>
+    public async Task<LoadedInstance> LoadTaskInstanceAsync(Guid taskId)
+    {
+        var snapshot = await store.LockAndLoadAsync(null, taskId, ct)
+                       ?? throw new WorkflowNotFoundException($"La tâche {taskId} n'existe pas.");
+        return _instances.TryGetValue(snapshot.Instance.Id, out var loaded) ? loaded : await RegisterAsync(snapshot);
+    }
+
+    private async Task<LoadedInstance> RegisterAsync(InstanceSnapshot snapshot)
+    {
+        var instance = snapshot.Instance;
         if (instance.State != InstanceState.Running)
-            throw new WorkflowConflictException($"L'instance {instanceId} est terminée ({instance.State}).");
-        var definition = await store.GetDefinitionAsync(instance.DefinitionId, ct)
+            throw new WorkflowConflictException($"L'instance {instance.Id} est terminée ({instance.State}).");
+        var (_, model) = await definitions.GetAsync(instance.DefinitionId, store, ct)
                          ?? throw new WorkflowException($"La définition {instance.DefinitionId} a disparu.");
-        var state = new LoadedInstance(store, instance, definitions.Get(definition),
-            await store.GetExecutionsAsync(instanceId, ct),
-            await store.GetVariablesAsync(instanceId, ct),
-            await store.GetOpenTasksAsync(instanceId, ct), isNew: false);
-        _instances[instanceId] = state;
+        var state = new LoadedInstance(store, instance, model,
+            snapshot.Executions, snapshot.Variables, snapshot.OpenTasks, isNew: false);
+        _instances[instance.Id] = state;
         return state;
     }
 
@@ -102,7 +114,7 @@ internal sealed class StepRunner(
         if (node.AsyncBefore)
         {
             exec.State = ExecutionState.Waiting;
-            await AddJobAsync(s, new JobRecord
+            AddJob(s, new JobRecord
             {
                 Kind = JobKind.AsyncContinuation, ElementId = node.Id, ExecutionId = exec.Id, DueAt = now,
                 Retries = node.RetryCycle?.Tries ?? options.DefaultRetries,
@@ -117,7 +129,7 @@ internal sealed class StepRunner(
     {
         if (node.MultiInstance is not null && !exec.IsMultiInstanceRoot && exec.LoopCounter is null)
         {
-            await StartMultiInstanceAsync(s, exec, node);
+            StartMultiInstance(s, exec, node);
             return;
         }
         switch (node)
@@ -131,7 +143,7 @@ internal sealed class StepRunner(
             case UserTask task:
                 exec.State = ExecutionState.Waiting;
                 CreateTask(s, exec, task);
-                if (exec.LoopCounter is null) await CreateBoundaryTimersAsync(s, exec, node);
+                if (exec.LoopCounter is null) CreateBoundaryTimers(s, exec, node);
                 break;
             case ServiceTask service:
                 await ServiceTaskAsync(s, exec, service);
@@ -142,19 +154,19 @@ internal sealed class StepRunner(
             case IntermediateCatchEvent catchEvent:
                 exec.State = ExecutionState.Waiting;
                 if (catchEvent.Timer is not null)
-                    await CreateTimerJobAsync(s, exec, catchEvent, catchEvent.Timer, JobKind.IntermediateTimer);
+                    CreateTimerJob(s, exec, catchEvent, catchEvent.Timer, JobKind.IntermediateTimer);
                 else
-                    (await s.SubscriptionsAsync(ct)).Add(AddSubscription(s, exec, catchEvent.Id, catchEvent.MessageName!));
+                    s.AddSubscription(AddSubscription(s, exec, catchEvent.Id, catchEvent.MessageName!));
                 break;
             case SubProcess sub:
                 exec.State = ExecutionState.Waiting;
-                await CreateBoundaryTimersAsync(s, exec, node);
+                CreateBoundaryTimers(s, exec, node);
                 var inner = NewExecution(s, exec.Id, sub.Body.NoneStart!.Id);
                 Schedule(() => EnterAsync(s, inner, sub.Body.NoneStart!));
                 break;
             case CallActivity call:
                 exec.State = ExecutionState.Waiting;
-                if (exec.LoopCounter is null) await CreateBoundaryTimersAsync(s, exec, node);
+                if (exec.LoopCounter is null) CreateBoundaryTimers(s, exec, node);
                 await StartCalledInstanceAsync(s, exec, call);
                 break;
             case BoundaryEvent:
@@ -254,9 +266,8 @@ internal sealed class StepRunner(
 
     private async ValueTask StartCalledInstanceAsync(LoadedInstance s, ExecutionRecord exec, CallActivity node)
     {
-        var definition = await store.GetLatestDefinitionAsync(node.CalledElement, ct)
-                         ?? throw new WorkflowException($"{node} : le processus appelé « {node.CalledElement} » n'est pas déployé.");
-        var model = definitions.Get(definition);
+        var (definition, model) = await definitions.GetLatestAsync(node.CalledElement, store, ct)
+                                  ?? throw new WorkflowException($"{node} : le processus appelé « {node.CalledElement} » n'est pas déployé.");
         var start = model.Root.NoneStart
                     ?? throw new WorkflowException($"{node} : le processus appelé « {node.CalledElement} » n'a pas de début simple.");
         var vars = s.VisibleVariables(exec);
@@ -384,7 +395,7 @@ internal sealed class StepRunner(
     public async ValueTask LeaveAsync(LoadedInstance s, ExecutionRecord exec, FlowNode node, IReadOnlyList<SequenceFlow>? flows = null)
     {
         History(s, HistoryTypes.ElementLeft, node);
-        await RemoveBoundaryJobsAsync(s, exec);
+        await RemoveBoundaryJobsAsync(s, exec, node);
         if (node.MultiInstance is not null && exec.LoopCounter is not null)
         {
             await MultiInstanceChildDoneAsync(s, exec, node);
@@ -552,24 +563,31 @@ internal sealed class StepRunner(
         Schedule(() => LeaveAsync(s, token, boundary));
     }
 
-    private async ValueTask CreateBoundaryTimersAsync(LoadedInstance s, ExecutionRecord exec, FlowNode node)
+    private void CreateBoundaryTimers(LoadedInstance s, ExecutionRecord exec, FlowNode node)
     {
         foreach (var boundary in node.Boundaries.Where(b => b.Timer is not null))
-            await CreateTimerJobAsync(s, exec, boundary, boundary.Timer!, JobKind.BoundaryTimer);
+            CreateTimerJob(s, exec, boundary, boundary.Timer!, JobKind.BoundaryTimer);
     }
 
-    private async ValueTask CreateTimerJobAsync(LoadedInstance s, ExecutionRecord exec, FlowNode node, TimerDefinition timer, JobKind kind)
+    private void CreateTimerJob(LoadedInstance s, ExecutionRecord exec, FlowNode node, TimerDefinition timer, JobKind kind)
     {
         var (due, repeats, interval) = TimerSchedule.First(timer, now, s.VisibleVariables(exec));
-        await AddJobAsync(s, new JobRecord
+        AddJob(s, new JobRecord
         {
             Kind = kind, ElementId = node.Id, ExecutionId = exec.Id, DueAt = due,
             RepeatsLeft = repeats, RepeatInterval = interval, Retries = node.RetryCycle?.Tries ?? options.DefaultRetries,
         });
     }
 
-    private async ValueTask RemoveBoundaryJobsAsync(LoadedInstance s, ExecutionRecord exec)
+    /// <summary>
+    /// Removes the boundary timer jobs of an execution leaving <paramref name="node"/>. Only an activity with timer
+    /// boundary events creates them (for the token waiting at it: user task, sub-process, call activity, multi-instance
+    /// root), and its token leaves it here or is cancelled (which removes all its jobs): for any other node there is
+    /// nothing to remove, and the instance's jobs are not read.
+    /// </summary>
+    private async ValueTask RemoveBoundaryJobsAsync(LoadedInstance s, ExecutionRecord exec, FlowNode node)
     {
+        if (!node.Boundaries.Any(b => b.Timer is not null)) return;
         var jobs = await s.JobsAsync(ct);
         foreach (var job in jobs.Where(j => j.ExecutionId == exec.Id && j.Kind == JobKind.BoundaryTimer).ToList())
         {
@@ -580,7 +598,7 @@ internal sealed class StepRunner(
 
     // ---------------------------------------------------------------- multi-instance
 
-    private async ValueTask StartMultiInstanceAsync(LoadedInstance s, ExecutionRecord exec, FlowNode node)
+    private void StartMultiInstance(LoadedInstance s, ExecutionRecord exec, FlowNode node)
     {
         var mi = node.MultiInstance!;
         var vars = s.VisibleVariables(exec);
@@ -603,7 +621,7 @@ internal sealed class StepRunner(
         SetLocal(s, exec, "nrOfCompletedInstances", 0);
         SetLocal(s, exec, "nrOfActiveInstances", mi.IsSequential ? Math.Min(1, items.Count) : items.Count);
         SetLocal(s, exec, "miItems", items);
-        await CreateBoundaryTimersAsync(s, exec, node);
+        CreateBoundaryTimers(s, exec, node);
         if (items.Count == 0)
         {
             Schedule(() => LeaveAsync(s, exec, node));
@@ -776,13 +794,13 @@ internal sealed class StepRunner(
         v.Json = value?.ToJsonString() ?? "null";
     }
 
-    private async ValueTask AddJobAsync(LoadedInstance s, JobRecord job)
+    private void AddJob(LoadedInstance s, JobRecord job)
     {
         job.Id = Guid.CreateVersion7();
         job.InstanceId = s.Instance.Id;
         job.CreatedAt = now;
         store.Add(job);
-        (await s.JobsAsync(ct)).Add(job);
+        s.AddJob(job);
         NoteJob(job.DueAt);
     }
 

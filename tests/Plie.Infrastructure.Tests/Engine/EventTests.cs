@@ -169,5 +169,28 @@ public sealed class EventTests : EngineTestBase
         Assert.Equal(["done"], await OpenTaskIdsAsync(id));
     }
 
+    [Fact]
+    public async Task Leaving_a_sub_process_a_multi_instance_task_or_a_call_activity_in_time_removes_their_boundary_timers()
+    {
+        await DeployFixtureAsync("call-child");
+        var id = await StartFixtureAsync("boundary-timer-scopes", new { items = new[] { 1, 2 } });
+        async Task<string[]> TimersAsync() => (await Host.JobsAsync()).Select(j => j.ElementId).Order().ToArray();
+        Assert.Equal(["subLate"], await TimersAsync());
+
+        await Host.CompleteAsync((await Host.SingleTaskAsync(id, "inner")).Id);
+        Assert.Equal(["miLate"], await TimersAsync());
+        foreach (var task in await Host.OpenTasksAsync(id))
+            await Host.CompleteAsync(task.Id);
+        Assert.Equal(["callLate"], await TimersAsync());
+        var child = await Host.Db(db => db.ProcessInstances.AsNoTracking().SingleAsync(i => i.ParentInstanceId == id));
+        await Host.CompleteAsync((await Host.SingleTaskAsync(child.Id, "decide")).Id);
+
+        Assert.Empty(await Host.JobsAsync());
+        Assert.Equal(["done"], await OpenTaskIdsAsync(id));
+        Host.Clock.Advance(TimeSpan.FromDays(10));
+        await Host.RunDueJobsAsync();
+        Assert.Equal(["done"], await OpenTaskIdsAsync(id));
+    }
+
     private Task<int> CountInstancesAsync(string key) => Host.Db(db => db.ProcessInstances.CountAsync(i => i.DefinitionKey == key));
 }

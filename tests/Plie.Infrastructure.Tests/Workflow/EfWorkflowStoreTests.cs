@@ -267,6 +267,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Equal(v2.Id, latest!.Id);
         Assert.Equal(EntityState.Unchanged, unit.Db.Entry(latest).State);
         Assert.Null(await unit.Store.GetLatestDefinitionAsync("missing", Ct));
+        Assert.Equal(v2.Id, await unit.Store.FindLatestDefinitionIdAsync("order", Ct));
+        Assert.Null(await unit.Store.FindLatestDefinitionIdAsync("missing", Ct));
         Assert.Equal([2, 1], (await unit.Store.GetDefinitionVersionsAsync("order", Ct)).Select(d => d.Version));
         Assert.Same(latest, await unit.Store.GetDefinitionAsync(v2.Id, Ct));
         Assert.Null(await unit.Store.GetDefinitionAsync(Guid.NewGuid(), Ct));
@@ -541,6 +543,230 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
 
         await using var check = Unit();
         Assert.Equal(2, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
+    }
+
+    [Fact]
+    public async Task LockAndLoad_reads_the_instance_its_executions_variables_and_open_tasks_as_EF_does()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        instance.EndReason = "none yet";
+        instance.ParentInstanceId = Guid.NewGuid();
+        instance.ParentExecutionId = Guid.NewGuid();
+        instance.Revision = 4;
+        var other = Instance(definition, InstanceState.Running);
+        var scope = Execution(instance.Id);
+        scope.IsMultiInstanceRoot = true;
+        var child = new ExecutionRecord
+        {
+            Id = Guid.NewGuid(), InstanceId = instance.Id, ParentId = scope.Id, ActivityId = "join",
+            State = ExecutionState.Joining, LoopCounter = 2, ArrivedVia = "flow_2", EnteredAt = T0.AddSeconds(1),
+        };
+        var json = new VariableRecord
+        {
+            Id = Guid.NewGuid(), InstanceId = instance.Id, Name = "order", Type = "Json",
+            Json = """{"lines":[{"sku":"A-1","qty":2}],"total":12.5,"note":"été"}""",
+        };
+        var local = new VariableRecord
+        {
+            Id = Guid.NewGuid(), InstanceId = instance.Id, ExecutionId = scope.Id, Name = "n", Type = "Null", Json = "null",
+        };
+        var open = UserTask(instance.Id, UserTaskState.Open);
+        open.BusinessKey = "P-42";
+        open.Assignee = "alice";
+        open.CandidateGroups = ["managers", "hr"];
+        open.CandidateUsers = ["bob"];
+        open.DueAt = T0.AddDays(2);
+        open.ClaimedAt = T0.AddMinutes(5);
+        open.FormFieldsJson = """[{"id":"approved","type":"boolean","label":"Approuvé ?"}]""";
+        open.Priority = 80;
+        open.Revision = 2;
+        var done = UserTask(instance.Id, UserTaskState.Completed);
+        await SaveAsync(definition, instance, other, scope, child, Execution(other.Id), json, local,
+            Variable(other.Id, "b"), open, done, UserTask(other.Id, UserTaskState.Open));
+
+        await using var unit = Unit();
+        await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
+        var loaded = await unit.Store.LockAndLoadAsync(instance.Id, null, Ct);
+        Assert.NotNull(loaded);
+        AssertSameRecord(instance, loaded.Instance);
+        Assert.Equal(TimeSpan.Zero, loaded.Instance.StartedAt.Offset);
+        Assert.Equal(2, loaded.Executions.Count);
+        AssertSameRecord(scope, loaded.Executions.Single(e => e.Id == scope.Id));
+        AssertSameRecord(child, loaded.Executions.Single(e => e.Id == child.Id));
+        Assert.Equal(2, loaded.Variables.Count);
+        AssertSameRecord(json, loaded.Variables.Single(v => v.Id == json.Id));
+        AssertSameRecord(local, loaded.Variables.Single(v => v.Id == local.Id));
+        AssertSameRecord(open, Assert.Single(loaded.OpenTasks));
+
+        // Tracked as loaded, so that changes are saved; the lock is held.
+        Assert.Equal(1 + 2 + 2 + 1, unit.Db.ChangeTracker.Entries().Count());
+        Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        Assert.Equal(["RowShareLock"], await QueryAsync<string>(
+            "SELECT mode FROM pg_locks WHERE relation = 'wf.process_instances'::regclass AND granted"));
+        loaded.OpenTasks[0].CandidateGroups = ["hr"];
+        loaded.Variables.Single(v => v.Id == json.Id).Json = "[1]";
+        loaded.Instance.Revision++;
+        await unit.Store.SaveChangesAsync(Ct);
+        await transaction.CommitAsync(Ct);
+
+        await using var check = Unit();
+        Assert.Equal(["hr"], (await check.Db.UserTasks.AsNoTracking().SingleAsync(t => t.Id == open.Id, Ct)).CandidateGroups);
+        Assert.Equal("[1]", (await check.Db.Variables.AsNoTracking().SingleAsync(v => v.Id == json.Id, Ct)).Json);
+        Assert.Equal(5, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(i => i.Id == instance.Id, Ct)).Revision);
+    }
+
+    [Fact]
+    public async Task LockAndLoad_by_task_finds_the_instance_of_an_open_or_closed_task()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        var open = UserTask(instance.Id, UserTaskState.Open);
+        var done = UserTask(instance.Id, UserTaskState.Completed);
+        await SaveAsync(definition, instance, Execution(instance.Id), open, done);
+
+        await using var unit = Unit();
+        await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
+        var byOpen = await unit.Store.LockAndLoadAsync(null, open.Id, Ct);
+        Assert.Equal(instance.Id, byOpen!.Instance.Id);
+        Assert.Equal(open.Id, Assert.Single(byOpen.OpenTasks).Id);
+        Assert.Single(byOpen.Executions);
+        var byDone = await unit.Store.LockAndLoadAsync(null, done.Id, Ct);
+        Assert.Same(byOpen.Instance, byDone!.Instance);
+        Assert.Same(byOpen.OpenTasks[0], Assert.Single(byDone.OpenTasks));
+        Assert.Null(await unit.Store.LockAndLoadAsync(null, Guid.NewGuid(), Ct));
+        Assert.Null(await unit.Store.LockAndLoadAsync(Guid.NewGuid(), null, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => unit.Store.LockAndLoadAsync(instance.Id, open.Id, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => unit.Store.LockAndLoadAsync(null, null, Ct));
+        Assert.Equal(1 + 1 + 1, unit.Db.ChangeTracker.Entries().Count());
+    }
+
+    [Fact]
+    public async Task LockAndLoad_needs_a_transaction()
+    {
+        await using var unit = Unit();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => unit.Store.LockAndLoadAsync(Guid.NewGuid(), null, Ct));
+    }
+
+    [Fact]
+    public async Task LockAndLoad_makes_a_second_locker_wait_and_then_reads_what_the_first_committed()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        var execution = Execution(instance.Id);
+        var task = UserTask(instance.Id, UserTaskState.Open);
+        await SaveAsync(definition, instance, execution, task);
+
+        await using var first = Unit();
+        await using var second = Unit();
+        await using var firstTransaction = await first.Store.BeginTransactionAsync(Ct);
+        var held = (await first.Store.LockAndLoadAsync(instance.Id, null, Ct))!;
+
+        await using var secondTransaction = await second.Store.BeginTransactionAsync(Ct);
+        var secondPid = (await second.Db.Database.SqlQuery<int>($"SELECT pg_backend_pid() AS \"Value\"").ToListAsync(Ct))[0];
+        var secondLoad = second.Store.LockAndLoadAsync(null, task.Id, Ct);
+        using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!await IsWaitingForLockAsync(secondPid))
+            {
+                Assert.False(secondLoad.IsCompleted, "The second lock was granted while the first transaction held it.");
+                await Task.Delay(20, guard.Token);
+            }
+        }
+
+        // The first step completes the task, moves the token on and opens a new task.
+        held.OpenTasks[0].State = UserTaskState.Completed;
+        held.Executions[0].ActivityId = "next";
+        var next = UserTask(instance.Id, UserTaskState.Open);
+        next.ExecutionId = execution.Id;
+        first.Store.Add(next);
+        first.Store.Add(Variable(instance.Id, "added"));
+        held.Instance.Revision++;
+        await first.Store.SaveChangesAsync(Ct);
+        Assert.False(secondLoad.IsCompleted);
+        await firstTransaction.CommitAsync(Ct);
+
+        var seen = (await secondLoad)!;
+        Assert.Equal(1, seen.Instance.Revision);
+        Assert.Equal("next", Assert.Single(seen.Executions).ActivityId);
+        Assert.Equal("added", Assert.Single(seen.Variables).Name);
+        Assert.Equal(next.Id, Assert.Single(seen.OpenTasks).Id);
+        await secondTransaction.CommitAsync(Ct);
+    }
+
+    [Fact]
+    public async Task LockAndLoad_runs_in_parallel_contexts()
+    {
+        var definition = Definition("order", 1);
+        var records = new List<object> { definition };
+        var instances = new List<(Guid Instance, Guid Task, string Variable)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var instance = Instance(definition, InstanceState.Running);
+            var task = UserTask(instance.Id, UserTaskState.Open);
+            task.CandidateGroups = Enumerable.Range(0, i).Select(n => $"group-{n}").ToArray();
+            var variable = Variable(instance.Id, $"v{i}");
+            variable.Json = $"\"{new string('x', i * 100)}\"";
+            records.AddRange([instance, Execution(instance.Id), task, variable]);
+            instances.Add((instance.Id, task.Id, variable.Json));
+        }
+        await SaveAsync([.. records]);
+
+        await Task.WhenAll(instances.Select(expected => Task.Run(async () =>
+        {
+            for (var round = 0; round < 25; round++)
+            {
+                await using var unit = Unit();
+                await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
+                var loaded = (await unit.Store.LockAndLoadAsync(null, expected.Task, Ct))!;
+                Assert.Equal(expected.Instance, loaded.Instance.Id);
+                Assert.Equal(expected.Task, Assert.Single(loaded.OpenTasks).Id);
+                Assert.Equal(expected.Variable, Assert.Single(loaded.Variables).Json);
+                await transaction.CommitAsync(Ct);
+            }
+        })));
+    }
+
+    [Fact]
+    public async Task LockAndLoad_refreshes_records_the_context_already_tracks()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        var execution = Execution(instance.Id);
+        var variable = Variable(instance.Id, "a");
+        var task = UserTask(instance.Id, UserTaskState.Open);
+        await SaveAsync(definition, instance, execution, variable, task);
+
+        await using var unit = Unit();
+        var heldInstance = await unit.Db.ProcessInstances.SingleAsync(Ct);
+        var heldExecution = await unit.Db.Executions.SingleAsync(Ct);
+        var heldVariable = await unit.Db.Variables.SingleAsync(Ct);
+        var heldTask = await unit.Db.UserTasks.SingleAsync(Ct);
+
+        await using (var other = Unit())
+        {
+            await using var otherTransaction = await other.Store.BeginTransactionAsync(Ct);
+            var changed = (await other.Store.LockAndLoadAsync(instance.Id, null, Ct))!;
+            changed.Instance.Revision++;
+            changed.Executions[0].ActivityId = "moved";
+            changed.Variables[0].Json = "43";
+            changed.OpenTasks[0].Assignee = "bob";
+            await other.Store.SaveChangesAsync(Ct);
+            await otherTransaction.CommitAsync(Ct);
+        }
+
+        await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
+        var loaded = (await unit.Store.LockAndLoadAsync(instance.Id, null, Ct))!;
+        Assert.Same(heldInstance, loaded.Instance);
+        Assert.Same(heldExecution, Assert.Single(loaded.Executions));
+        Assert.Same(heldVariable, Assert.Single(loaded.Variables));
+        Assert.Same(heldTask, Assert.Single(loaded.OpenTasks));
+        Assert.Equal(1, heldInstance.Revision);
+        Assert.Equal("moved", heldExecution.ActivityId);
+        Assert.Equal("43", heldVariable.Json);
+        Assert.Equal("bob", heldTask.Assignee);
+        Assert.Equal(4, unit.Db.ChangeTracker.Entries().Count());
+        Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
     }
 
     [Fact]

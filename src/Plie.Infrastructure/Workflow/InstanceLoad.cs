@@ -1,0 +1,67 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Plie.Workflow.Runtime;
+
+namespace Plie.Infrastructure.Workflow;
+
+/// <summary>
+/// The statements of <see cref="EfWorkflowStore.LockAndLoadAsync"/>, built once per model: four SELECTs sent as one
+/// command (one round trip), each read by a <see cref="RowReader{T}"/>. The first locks the instance; the others
+/// run after it, so they read the state as the previous holder of the lock committed it.
+/// </summary>
+internal sealed class InstanceLoad
+{
+    public const string IdParameter = "id";
+
+    private static readonly ConditionalWeakTable<IModel, InstanceLoad> ByModel = new();
+
+    private InstanceLoad(IModel model, ISqlGenerationHelper sql, IRelationalCommandBuilderFactory commands)
+    {
+        Instances = new RowReader<ProcessInstanceRecord>(model, sql);
+        Executions = new RowReader<ExecutionRecord>(model, sql);
+        Variables = new RowReader<VariableRecord>(model, sql);
+        Tasks = new RowReader<UserTaskRecord>(model, sql);
+        var id = sql.GenerateParameterNamePlaceholder(IdParameter);
+        ByInstance = Build(commands, sql, id, Instances.Mapping(nameof(ProcessInstanceRecord.Id)));
+        // The task's instance, whatever the task's state (a closed task is a conflict, not a missing one).
+        ByTask = Build(commands, sql,
+            $"(SELECT {Tasks.Column(nameof(UserTaskRecord.InstanceId))} FROM {Tasks.Table} WHERE {Tasks.Column(nameof(UserTaskRecord.Id))} = {id})",
+            Tasks.Mapping(nameof(UserTaskRecord.Id)));
+    }
+
+    public RowReader<ProcessInstanceRecord> Instances { get; }
+    public RowReader<ExecutionRecord> Executions { get; }
+    public RowReader<VariableRecord> Variables { get; }
+    public RowReader<UserTaskRecord> Tasks { get; }
+
+    /// <summary>The parameter <see cref="IdParameter"/> is the instance id.</summary>
+    /// <remarks>
+    /// A template, shared by every context: a command keeps per-execution state (its reader), so each execution
+    /// copies the template into a command rented from its own connection, as EF's queries do.
+    /// </remarks>
+    public IRelationalCommandTemplate ByInstance { get; }
+
+    /// <summary>The parameter <see cref="IdParameter"/> is a task id.</summary>
+    public IRelationalCommandTemplate ByTask { get; }
+
+    public static InstanceLoad For(DbContext db) =>
+        ByModel.TryGetValue(db.Model, out var built) ? built : ByModel.GetValue(db.Model, model => new InstanceLoad(model,
+            db.GetService<ISqlGenerationHelper>(), db.GetService<IRelationalCommandBuilderFactory>()));
+
+    private IRelationalCommandTemplate Build(IRelationalCommandBuilderFactory commands, ISqlGenerationHelper sql, string instanceId,
+        RelationalTypeMapping idMapping)
+    {
+        var open = Tasks.Literal(nameof(UserTaskRecord.State), UserTaskState.Open);
+        var builder = commands.Create()
+            .Append($"{Instances.Select} WHERE {Instances.Column(nameof(ProcessInstanceRecord.Id))} = {instanceId} FOR UPDATE;").AppendLine()
+            .Append($"{Executions.Select} WHERE {Executions.Column(nameof(ExecutionRecord.InstanceId))} = {instanceId};").AppendLine()
+            .Append($"{Variables.Select} WHERE {Variables.Column(nameof(VariableRecord.InstanceId))} = {instanceId};").AppendLine()
+            .Append($"{Tasks.Select} WHERE {Tasks.Column(nameof(UserTaskRecord.InstanceId))} = {instanceId}"
+                    + $" AND {Tasks.Column(nameof(UserTaskRecord.State))} = {open}");
+        builder.AddParameter(IdParameter, sql.GenerateParameterName(IdParameter), idMapping, nullable: false);
+        return builder.Build();
+    }
+}
