@@ -22,13 +22,17 @@ using Plie.Workflow;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var seconds = 10.0;
+// Long enough for the JIT to finish its tiers: the figures are steady-state throughput.
+var warmupSeconds = 8.0;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
         seconds = s;
+    else if (args[i] == "--warmup" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var w) && w >= 0)
+        warmupSeconds = w;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N]");
         return 2;
     }
 }
@@ -36,7 +40,7 @@ const int Workers = 4;
 const int WaitingInstances = 100_000;
 const int Sample = 100;
 var duration = TimeSpan.FromSeconds(seconds);
-var warmup = TimeSpan.FromSeconds(2);
+var warmup = TimeSpan.FromSeconds(warmupSeconds);
 
 // Ctrl+C / SIGTERM: stop the measurements and fall through to the clean-up below.
 using var cancel = new CancellationTokenSource();
