@@ -1,10 +1,12 @@
 using System.Text.Json.Serialization;
+using MudBlazor.Services;
 using Plie.Application.Common;
 using Plie.Application.Intake.StartIntake;
 using Plie.Infrastructure;
 using Plie.Infrastructure.Hosting;
 using Plie.Infrastructure.Postgres;
 using Plie.Web.Api;
+using Plie.Web.Components;
 using Plie.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -40,13 +42,24 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new StrictJsonObjectConverter());
 });
 builder.Services.AddOpenApi();
+// The Blazor UI (Components/): interactive server rendering with MudBlazor; AddPlieUi after ICurrentUser (it wraps it).
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddCascadingAuthenticationState();
+builder.AddPlieUi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages(ProblemDetailsExceptionHandler.WriteStatusCodeProblemAsync);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.MapStaticAssets();
 app.MapOpenApi();
 app.MapWorkflowApi();
 app.MapIntakeApi();
+app.MapFileEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await PlieInitializer.InitializeAsync(app.Services,
     builder.Configuration["Plie:WorkflowsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows"));
