@@ -44,7 +44,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 builder.Services.AddOpenApi();
 // The Blazor UI (Components/): interactive server rendering with MudBlazor; AddPlieUi after ICurrentUser (it wraps it).
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 builder.Services.AddCascadingAuthenticationState();
 builder.AddPlieUi();
 

@@ -24,6 +24,7 @@ public static class UiTheme
             H4 = new H4Typography { FontFamily = Fonts, FontSize = "1.6rem", FontWeight = "500" },
             H5 = new H5Typography { FontFamily = Fonts, FontSize = "1.3rem", FontWeight = "500" },
             H6 = new H6Typography { FontFamily = Fonts, FontSize = "1.05rem", FontWeight = "500" },
+            Button = new ButtonTypography { FontFamily = Fonts, TextTransform = "none", FontWeight = "500" },
         },
         LayoutProperties = new LayoutProperties { DefaultBorderRadius = "6px", DrawerWidthLeft = "230px" },
     };
