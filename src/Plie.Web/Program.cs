@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MudBlazor.Services;
 using Plie.Application.Common;
 using Plie.Application.Intake.StartIntake;
 using Plie.Infrastructure;
@@ -6,6 +7,7 @@ using Plie.Infrastructure.Hosting;
 using Plie.Infrastructure.Postgres;
 using Plie.Web.Api;
 using Plie.Web.Auth;
+using Plie.Web.Components;
 using Plie.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -42,14 +44,22 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.Services.AddOpenApi();
 builder.AddPlieAuthentication();
+// The Blazor UI (Components/): interactive server rendering with MudBlazor; AddPlieUi after ICurrentUser (it wraps it).
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
+builder.Services.AddCascadingAuthenticationState();
+builder.AddPlieUi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages(ProblemDetailsExceptionHandler.WriteStatusCodeProblemAsync);
-app.UsePlieAuthentication();
+app.UsePlieAuthentication(); // authentication, authorization, antiforgery
+app.MapStaticAssets().AllowAnonymous();
 app.MapOpenApi().AllowAnonymous();
 app.MapWorkflowApi();
 app.MapIntakeApi();
+app.MapFileEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await PlieInitializer.InitializeAsync(app.Services,
     builder.Configuration["Plie:WorkflowsPath"] ?? Path.Combine(AppContext.BaseDirectory, "workflows"));

@@ -15,6 +15,10 @@ namespace Plie.Web.Tests;
 /// </summary>
 public sealed class PlieWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>More settings or test services for this app. (A property: as an xUnit class fixture, the factory needs
+    /// its single parameterless constructor.)</summary>
+    public Action<IWebHostBuilder>? Configure { get; init; }
+
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -39,6 +43,7 @@ public sealed class PlieWebFactory : WebApplicationFactory<Program>, IAsyncLifet
                 o.DefaultForbidScheme = TestAuthHandler.SchemeName;
             })
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null));
+        Configure?.Invoke(builder);
     }
 
     /// <summary>Runs the jobs due now, as the job runner would, until none is left (or <paramref name="maxRounds"/>).</summary>

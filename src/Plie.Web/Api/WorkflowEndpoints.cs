@@ -168,13 +168,15 @@ public static class WorkflowEndpoints
 
         group.MapGet("", (ISender sender, CancellationToken ct, string? assignee, string? candidateGroups, string? candidateUser,
                     string? processKey, string? businessKey, string? elementId, bool? unassigned, bool? overdue,
-                    DateTimeOffset? dueBefore, int? page, int? pageSize) =>
+                    DateTimeOffset? dueBefore, int? page, int? pageSize, bool? mine, string? antenne, string? taskName) =>
                 sender.Send(new QueryTasksQuery(assignee, candidateGroups, candidateUser, processKey, businessKey, elementId,
-                    unassigned, overdue, dueBefore, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct))
+                    unassigned, overdue, dueBefore, page ?? 1, pageSize ?? Paging.DefaultPageSize, mine ?? false, antenne, taskName), ct))
             .WithName("QueryTasks")
             .WithSummary("Rechercher les tâches ouvertes (échéance la plus proche, puis priorité, puis ancienneté)")
             .WithDescription("Filtres : assignee, candidateGroups (l'un des groupes, séparés par des virgules), candidateUser, processKey, businessKey, elementId, "
-                             + "unassigned (true : personne ne la tient), overdue (true : échéance dépassée), dueBefore (date ISO 8601). Pagination : page, pageSize (200 au plus).")
+                             + "unassigned (true : personne ne la tient), overdue (true : échéance dépassée), dueBefore (date ISO 8601), "
+                             + "mine (true : la corbeille de l'utilisateur — ses tâches et celles, non attribuées, de ses groupes), antenne (dossiers de cette antenne), "
+                             + "taskName (nom de l'étape). Pagination : page, pageSize (200 au plus).")
             .ProducesProblems(400);
 
         group.MapGet("/{id:guid}", (Guid id, ISender sender, CancellationToken ct) => sender.Send(new GetTaskQuery(id), ct))

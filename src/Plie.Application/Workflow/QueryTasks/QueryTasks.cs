@@ -14,6 +14,12 @@ namespace Plie.Application.Workflow.QueryTasks;
 /// <param name="Unassigned">True: only tasks nobody holds; false: only tasks somebody holds.</param>
 /// <param name="Overdue">True: only tasks due before now; false: only tasks that are not.</param>
 /// <param name="DueBefore">Only tasks due before this instant.</param>
+/// <param name="Mine">
+/// True: the current user's inbox — the tasks assigned to them, and the unassigned tasks offered to one of their roles
+/// (candidate groups) or to them by name.
+/// </param>
+/// <param name="Antenne">Only tasks whose case (business key = participant id) is a file of this antenne.</param>
+/// <param name="TaskName">Only tasks of this step (the task's name, or its element id when it has none).</param>
 public sealed record QueryTasksQuery(
     string? Assignee = null,
     string? CandidateGroups = null,
@@ -25,7 +31,10 @@ public sealed record QueryTasksQuery(
     bool? Overdue = null,
     DateTimeOffset? DueBefore = null,
     int Page = 1,
-    int PageSize = Paging.DefaultPageSize) : IQuery<PagedResult<TaskView>>, IPagedQuery
+    int PageSize = Paging.DefaultPageSize,
+    bool Mine = false,
+    string? Antenne = null,
+    string? TaskName = null) : IQuery<PagedResult<TaskView>>, IPagedQuery
 {
     internal string[] Groups =>
         CandidateGroups?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
@@ -38,15 +47,39 @@ public sealed class QueryTasksValidator : AbstractValidator<QueryTasksQuery>
         this.AddPagingRules();
         RuleFor(q => q.Groups.Length).LessThanOrEqualTo(50).OverridePropertyName(nameof(QueryTasksQuery.CandidateGroups))
             .WithMessage("50 groupes au plus.");
+        RuleFor(q => q.Antenne).MaximumLength(100).WithMessage("Le nom de l'antenne fait 100 caractères au plus.");
+        RuleFor(q => q.TaskName).MaximumLength(500).WithMessage("Le nom de l'étape fait 500 caractères au plus.");
     }
 }
 
-public sealed class QueryTasksHandler(IPlieDbContext db, TimeProvider clock) : IQueryHandler<QueryTasksQuery, PagedResult<TaskView>>
+public sealed class QueryTasksHandler(IPlieDbContext db, TimeProvider clock, ICurrentUser user)
+    : IQueryHandler<QueryTasksQuery, PagedResult<TaskView>>
 {
     public async ValueTask<PagedResult<TaskView>> Handle(QueryTasksQuery query, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var tasks = TaskFilters.Open(db, user, now, query);
+        // PostgreSQL sorts nulls last in ascending order: tasks without a due date come after the others.
+        var (items, total) = await tasks
+            .OrderBy(t => t.DueAt).ThenByDescending(t => t.Priority).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id)
+            .ReadPageAsync(query, ct);
+        return new PagedResult<TaskView>(items.Select(t => TaskView.From(t, now)).ToList(), total, query.Page, query.PageSize);
+    }
+}
+
+/// <summary>The filters of <see cref="QueryTasksQuery"/>, shared with <see cref="CountTasksByStepHandler"/>.</summary>
+internal static class TaskFilters
+{
+    public static IQueryable<UserTaskRecord> Open(IPlieDbContext db, ICurrentUser user, DateTimeOffset now, QueryTasksQuery query)
+    {
         var tasks = db.UserTasks.AsNoTracking().Where(t => t.State == UserTaskState.Open);
+        if (query.Mine)
+        {
+            var me = user.Id;
+            var roles = user.Roles.ToArray();
+            tasks = tasks.Where(t => t.Assignee == me
+                                     || (t.Assignee == null && (t.CandidateGroups.Any(g => roles.Contains(g)) || t.CandidateUsers.Contains(me))));
+        }
         if (!string.IsNullOrWhiteSpace(query.Assignee)) tasks = tasks.Where(t => t.Assignee == query.Assignee);
         var groups = query.Groups;
         if (groups.Length > 0) tasks = tasks.Where(t => t.CandidateGroups.Any(g => groups.Contains(g)));
@@ -54,13 +87,16 @@ public sealed class QueryTasksHandler(IPlieDbContext db, TimeProvider clock) : I
         if (!string.IsNullOrWhiteSpace(query.ProcessKey)) tasks = tasks.Where(t => t.ProcessKey == query.ProcessKey);
         if (!string.IsNullOrWhiteSpace(query.BusinessKey)) tasks = tasks.Where(t => t.BusinessKey == query.BusinessKey);
         if (!string.IsNullOrWhiteSpace(query.ElementId)) tasks = tasks.Where(t => t.ElementId == query.ElementId);
+        if (!string.IsNullOrWhiteSpace(query.TaskName)) tasks = tasks.Where(t => (t.Name ?? t.ElementId) == query.TaskName);
+        if (!string.IsNullOrWhiteSpace(query.Antenne))
+        {
+            // The case's business key is the participant id (as text): one semi-join, in the same query.
+            var antenne = query.Antenne;
+            tasks = tasks.Where(t => db.Participants.Any(p => p.Antenne == antenne && p.Id.ToString() == t.BusinessKey));
+        }
         if (query.Unassigned is { } unassigned) tasks = unassigned ? tasks.Where(t => t.Assignee == null) : tasks.Where(t => t.Assignee != null);
         if (query.Overdue is { } overdue) tasks = overdue ? tasks.Where(t => t.DueAt < now) : tasks.Where(t => t.DueAt == null || t.DueAt >= now);
         if (query.DueBefore is { } dueBefore) tasks = tasks.Where(t => t.DueAt < dueBefore);
-        // PostgreSQL sorts nulls last in ascending order: tasks without a due date come after the others.
-        var (items, total) = await tasks
-            .OrderBy(t => t.DueAt).ThenByDescending(t => t.Priority).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id)
-            .ReadPageAsync(query, ct);
-        return new PagedResult<TaskView>(items.Select(t => TaskView.From(t, now)).ToList(), total, query.Page, query.PageSize);
+        return tasks;
     }
 }
