@@ -258,3 +258,42 @@ public sealed class ApiAuthorizationTests : ApiTestBase
         Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
     }
 }
+
+/// <summary>Personal data through the API: only within the user's role and antenne.</summary>
+public sealed class ParticipantApiScopeTests : ApiTestBase
+{
+    private async Task<HttpResponseMessage> As(string user, HttpMethod method, string url, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Add(TestAuthHandler.Header, user);
+        if (body is not null) request.Content = System.Net.Http.Json.JsonContent.Create(body);
+        return await Client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_conseiller_of_another_antenne_gets_404_for_the_file_and_sees_neither_it_nor_its_tasks()
+    {
+        var dunkerque = TestAuthHandler.Value("conseiller.dunkerque", "dunkerque-centre", "conseiller");
+        var grandeSynthe = TestAuthHandler.Value("conseiller.grande-synthe", "grande-synthe", "conseiller");
+        using var created = await As(dunkerque, HttpMethod.Post, "/api/intake",
+            new { firstName = "Karima", lastName = "Benali", birthDate = "1980-05-17", communeInseeCode = "59183" });
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var participantId = (string)(await JsonAsync(created))["participantId"]!;
+
+        using (var own = await As(dunkerque, HttpMethod.Get, $"/api/participants/{participantId}"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, own.StatusCode);
+            Assert.Equal("Benali", (string?)(await JsonAsync(own))["lastName"]);
+        }
+        using (var other = await As(grandeSynthe, HttpMethod.Get, $"/api/participants/{participantId}"))
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, other.StatusCode);
+        using (var search = await As(grandeSynthe, HttpMethod.Get, "/api/participants?name=benali"))
+            Assert.Equal(0, (int)(await JsonAsync(search))["total"]!);
+        using (var tasks = await As(grandeSynthe, HttpMethod.Get, $"/api/workflow/tasks?businessKey={participantId}"))
+            Assert.Equal(0, (int)(await JsonAsync(tasks))["total"]!);
+        using (var instances = await As(grandeSynthe, HttpMethod.Get, $"/api/workflow/instances?businessKey={participantId}"))
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, instances.StatusCode);
+        using (var mine = await As(dunkerque, HttpMethod.Get, $"/api/workflow/tasks?businessKey={participantId}"))
+            Assert.Equal(1, (int)(await JsonAsync(mine))["total"]!);
+    }
+}

@@ -25,6 +25,10 @@ public static class ParticipantAccess
             || (serving && p.Status == ParticipantStatus.Participant));
     }
 
+    /// <summary>Superviseur, responsable and administrateur oversee every case and task.</summary>
+    public static bool Oversees(ICurrentUser user) =>
+        user.IsInRole(PlieRoles.Superviseur) || user.IsInRole(PlieRoles.ResponsableAccompagnement) || user.IsInRole(PlieRoles.Administrateur);
+
     /// <summary>Whether the user may read the written reports (interviews, opinions): not the Département Statistiques alone.</summary>
     public static bool CanReadReports(ICurrentUser user) =>
         user.Roles.Any(r => r != PlieRoles.Statistiques && r != PlieRoles.GestionnaireProcedures);

@@ -1,6 +1,7 @@
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Plie.Application.Intake.StartIntake;
+using Plie.Application.Participants;
 
 namespace Plie.Web.Api;
 
@@ -20,6 +21,18 @@ public static class IntakeEndpoints
             .WithSummary("Orienter une personne vers le PLIE : crée son dossier et démarre la procédure d'entrée")
             .WithDescription("Répond 201 avec { participantId, processInstanceId } ; l'en-tête Location désigne l'instance de la procédure d'entrée.")
             .ProducesProblems(400, 415, 422);
+
+        // Participant files, within what the user may see (a file outside it answers 404, as one that does not exist).
+        var participants = app.MapGroup("/api/participants").WithTags("Dossiers participants");
+        participants.MapGet("", (ISender sender, CancellationToken ct, string? name, DateOnly? birthDate, string? commune, int? page, int? pageSize) =>
+                sender.Send(new SearchParticipantsQuery(name, birthDate, commune, page ?? 1, pageSize ?? 25), ct))
+            .WithName("SearchParticipants")
+            .WithSummary("Rechercher des dossiers (nom, date de naissance, commune), parmi ceux que l'on peut voir")
+            .ProducesProblems(400);
+        participants.MapGet("/{id:guid}", (Guid id, ISender sender, CancellationToken ct) => sender.Send(new GetParticipantFileQuery(id), ct))
+            .WithName("GetParticipantFile")
+            .WithSummary("Lire un dossier participant (la lecture est tracée)")
+            .ProducesProblems(404);
 
         return app;
     }

@@ -110,7 +110,8 @@ public static class WorkflowEndpoints
 
     public static RouteGroupBuilder MapInstancesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/instances").WithTags("Instances de processus");
+        // Cases, their variables and history: for those who oversee them (the screens show each user their own files).
+        var group = app.MapGroup("/instances").WithTags("Instances de processus").RequireAuthorization(PliePolicies.Supervision);
 
         group.MapPost("", async Task<CreatedAtRoute<InstanceView>> (StartInstanceCommand command, ISender sender, CancellationToken ct) =>
             {
@@ -146,7 +147,6 @@ public static class WorkflowEndpoints
                 await sender.Send(new CancelInstanceCommand(id, request.Reason), ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(PliePolicies.Supervision)
             .WithName("CancelInstance")
             .WithSummary("Annuler une instance en cours (motif obligatoire)")
             .ProducesProblems(400, 404, 409, 415);

@@ -19,12 +19,14 @@ public sealed class GetTaskValidator : AbstractValidator<GetTaskQuery>
     public GetTaskValidator() => RuleFor(q => q.TaskId).NotEmpty().WithMessage("L'identifiant de la tâche est obligatoire.");
 }
 
-public sealed class GetTaskHandler(IPlieDbContext db, TimeProvider clock) : IQueryHandler<GetTaskQuery, TaskDetails>
+public sealed class GetTaskHandler(IPlieDbContext db, TimeProvider clock, ICurrentUser user) : IQueryHandler<GetTaskQuery, TaskDetails>
 {
     public async ValueTask<TaskDetails> Handle(GetTaskQuery query, CancellationToken ct)
     {
-        var task = await db.UserTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == query.TaskId, ct)
-                   ?? throw new NotFoundException($"La tâche {query.TaskId} n'existe pas.");
+        var task = await db.UserTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == query.TaskId, ct);
+        // A task and its case's variables are shown to whoever may work it, and to those who oversee every case.
+        if (task is null || !(ParticipantAccess.Oversees(user) || TaskGuard.MayWork(task, user)))
+            throw new NotFoundException($"La tâche {query.TaskId} n'existe pas ou ne vous est pas accessible.");
         JsonNode? fields = null;
         if (task.FormFieldsJson is not null)
         {

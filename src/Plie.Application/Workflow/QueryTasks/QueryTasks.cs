@@ -73,7 +73,8 @@ internal static class TaskFilters
     public static IQueryable<UserTaskRecord> Open(IPlieDbContext db, ICurrentUser user, DateTimeOffset now, QueryTasksQuery query)
     {
         var tasks = db.UserTasks.AsNoTracking().Where(t => t.State == UserTaskState.Open);
-        if (query.Mine)
+        // Those who do not oversee every case only ever see the tasks they may work.
+        if (query.Mine || !ParticipantAccess.Oversees(user))
         {
             var me = user.Id;
             var roles = user.Roles.ToArray();
