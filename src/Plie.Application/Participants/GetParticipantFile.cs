@@ -66,7 +66,7 @@ public sealed class GetParticipantFileHandler(IPlieDbContext db, ICurrentUser us
                 HistoryTypes.MessageCorrelated => "Pièces déposées : la procédure reprend",
                 _ => h.Type,
             }, h.UserId, null))
-            .Concat(decisions.Select(d => new TimelineEntry(d.At, DecisionLabel(d), d.By, reports ? d.Reason : null)))
+            .Concat(decisions.Select(d => new TimelineEntry(d.At, IntakeSteps.Label(d.Step, d.Outcome), d.By, reports ? d.Reason : null)))
             .OrderBy(t => t.At).ToList();
         var tasks = await db.UserTasks.AsNoTracking().Where(t => t.BusinessKey == key && t.State == UserTaskState.Open)
             .OrderBy(t => t.CreatedAt).ToListAsync(ct);
@@ -91,18 +91,5 @@ public sealed class GetParticipantFileHandler(IPlieDbContext db, ICurrentUser us
         ParticipantStatus.Participant => "Participant PLIE",
         ParticipantStatus.Refused => "Entrée refusée",
         _ => "Sorti",
-    };
-
-    private static string DecisionLabel(DecisionView d) => (d.Step, d.Outcome) switch
-    {
-        (IntakeSteps.CounsellorOpinion, "favorable") => "Avis du conseiller : favorable",
-        (IntakeSteps.CounsellorOpinion, _) => "Avis du conseiller : défavorable",
-        (IntakeSteps.Validation, "validate") => "Entrée validée par le Responsable",
-        (IntakeSteps.Validation, "refuse") => "Entrée refusée par le Responsable",
-        (IntakeSteps.Validation, _) => "Compléments demandés par le Responsable",
-        (IntakeSteps.DocumentsReview, "accept") => "Pièces justificatives acceptées",
-        (IntakeSteps.DocumentsReview, "missing") => "Pièces manquantes ou refusées",
-        (IntakeSteps.DocumentsReview, _) => "Entrée refusée au contrôle des pièces",
-        _ => $"{d.Step} : {d.Outcome}",
     };
 }

@@ -19,6 +19,20 @@ public static class IntakeSteps
     public const string CounsellorOpinion = "avis-conseiller";
     public const string Validation = "validation";
     public const string DocumentsReview = "controle-pieces";
+
+    /// <summary>A decision as the file's timeline says it.</summary>
+    public static string Label(string step, string outcome) => (step, outcome) switch
+    {
+        (CounsellorOpinion, "favorable") => "Avis du conseiller : favorable",
+        (CounsellorOpinion, _) => "Avis du conseiller : défavorable",
+        (Validation, "validate") => "Entrée validée par le Responsable",
+        (Validation, "refuse") => "Entrée refusée par le Responsable",
+        (Validation, _) => "Compléments demandés par le Responsable",
+        (DocumentsReview, "accept") => "Pièces justificatives acceptées",
+        (DocumentsReview, "missing") => "Pièces manquantes ou refusées",
+        (DocumentsReview, _) => "Entrée refusée au contrôle des pièces",
+        _ => $"{step} : {outcome}",
+    };
 }
 
 /// <summary>A decision on the entry: the conseiller's opinion, the Responsable's validation, the documents review.</summary>

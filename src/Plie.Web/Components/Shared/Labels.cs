@@ -64,18 +64,7 @@ public static class Labels
         _ => outcome,
     };
 
-    public static string Decision(string step, string outcome) => (step, outcome) switch
-    {
-        (IntakeSteps.CounsellorOpinion, "favorable") => "Avis du conseiller : favorable",
-        (IntakeSteps.CounsellorOpinion, _) => "Avis du conseiller : défavorable",
-        (IntakeSteps.Validation, "validate") => "Entrée validée par le Responsable",
-        (IntakeSteps.Validation, "refuse") => "Entrée refusée par le Responsable",
-        (IntakeSteps.Validation, _) => "Compléments demandés par le Responsable",
-        (IntakeSteps.DocumentsReview, "accept") => "Pièces justificatives acceptées",
-        (IntakeSteps.DocumentsReview, "missing") => "Pièces manquantes ou refusées",
-        (IntakeSteps.DocumentsReview, _) => "Entrée refusée au contrôle des pièces",
-        _ => $"{step} : {outcome}",
-    };
+    public static string Decision(string step, string outcome) => IntakeSteps.Label(step, outcome);
 
     public static readonly IReadOnlyList<(string Code, string Label)> EmploymentStatuses =
     [
