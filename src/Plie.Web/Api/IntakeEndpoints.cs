@@ -2,6 +2,8 @@ using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Plie.Application.Intake.StartIntake;
 using Plie.Application.Participants;
+using Plie.Application.ReferenceData;
+using Plie.Web.Auth;
 
 namespace Plie.Web.Api;
 
@@ -33,6 +35,21 @@ public static class IntakeEndpoints
             .WithName("GetParticipantFile")
             .WithSummary("Lire un dossier participant (la lecture est tracée)")
             .ProducesProblems(404);
+
+        // Reference data: read by everyone signed in, edited by an administrateur.
+        var reference = app.MapGroup("/api/reference-data").WithTags("Référentiels");
+        reference.MapGet("", (ISender sender, CancellationToken ct) => sender.Send(new GetReferenceDataQuery(), ct))
+            .WithName("GetReferenceData")
+            .WithSummary("Communes et périodes d'adhésion au PLIE, antennes, listes de référence");
+        reference.MapPost("/memberships", (SaveMembershipCommand command, ISender sender, CancellationToken ct) => sender.Send(command, ct))
+            .WithName("SaveMembership").WithSummary("Ajouter ou modifier une période d'adhésion d'une commune")
+            .ProducesProblems(400, 404).RequireAuthorization(PliePolicies.Administration);
+        reference.MapPost("/items", (SaveReferenceItemCommand command, ISender sender, CancellationToken ct) => sender.Send(command, ct))
+            .WithName("SaveReferenceItem").WithSummary("Ajouter ou modifier une entrée d'une liste de référence")
+            .ProducesProblems(400, 404).RequireAuthorization(PliePolicies.Administration);
+        reference.MapPost("/antennes", (SaveAntenneCommand command, ISender sender, CancellationToken ct) => sender.Send(command, ct))
+            .WithName("SaveAntenne").WithSummary("Ajouter ou modifier une antenne et ses communes")
+            .ProducesProblems(400).RequireAuthorization(PliePolicies.Administration);
 
         return app;
     }
