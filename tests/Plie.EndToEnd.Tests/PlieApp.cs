@@ -13,7 +13,7 @@ namespace Plie.EndToEnd.Tests;
 /// The whole app on Kestrel (127.0.0.1, random port) over a fresh PostgreSQL database, and a headless Chromium driven
 /// by Playwright. Users sign in through the real OpenID Connect login page.
 /// </summary>
-public sealed class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private string _connectionString = "";
     private IPlaywright? _playwright;
@@ -22,7 +22,10 @@ public sealed class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string ConnectionString => _connectionString;
 
-    /// <summary>Settings a test class may add (e.g. a short reminder delay).</summary>
+    /// <summary>
+    /// Settings a test class may add (e.g. a short reminder delay), in the constructor of a derived fixture: they are read
+    /// when the server starts (<see cref="InitializeAsync"/>).
+    /// </summary>
     public Dictionary<string, string> Settings { get; } = new()
     {
         ["Plie:Auth:EphemeralKeys"] = "true",
@@ -75,4 +78,10 @@ public sealed class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
         await DisposeAsync();
         await TestDatabases.DropAsync(_connectionString);
     }
+}
+
+/// <summary>The app with the documents reminder due after 3 seconds instead of 7 days.</summary>
+public sealed class ShortReminderApp : PlieApp
+{
+    public ShortReminderApp() => Settings["Plie:Intake:DocumentsReminderDelay"] = "PT3S";
 }
