@@ -88,6 +88,14 @@ public sealed class EngineHost : IAsyncDisposable
         return await query(scope.ServiceProvider.GetRequiredService<PlieDbContext>());
     }
 
+    /// <summary>The repository's <c>workflows/</c> folder (the procedures deployed at start-up).</summary>
+    public static string WorkflowsFolder()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "workflows"))) dir = dir.Parent;
+        return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("workflows/ introuvable"), "workflows");
+    }
+
     public Task<DeploymentResult> DeployAsync(string xml) => With(e => e.DeployAsync(xml, "test"));
 
     public Task<ProcessInstanceRecord> StartAsync(string key, object? variables = null, string? businessKey = null) =>

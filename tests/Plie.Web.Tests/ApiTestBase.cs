@@ -23,6 +23,15 @@ public abstract class ApiTestBase : IAsyncLifetime
         await ((IAsyncLifetime)App).DisposeAsync();
     }
 
+    /// <summary>Sends a request as <paramref name="user"/> (see <see cref="TestAuthHandler.Value"/>; "anonymous": nobody).</summary>
+    protected Task<HttpResponseMessage> SendAsAsync(string user, HttpMethod method, string url, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Add(TestAuthHandler.Header, user);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        return Client.SendAsync(request);
+    }
+
     protected Task<HttpResponseMessage> DeployAsync(string xml) =>
         Client.PostAsync("/api/workflow/definitions", new StringContent(xml, Encoding.UTF8, "application/xml"));
 

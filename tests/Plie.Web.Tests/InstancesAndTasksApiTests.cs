@@ -215,25 +215,17 @@ public sealed class InstancesAndTasksApiTests : ApiTestBase
 /// <summary>Who may do what through the API: roles (policies) and candidate groups (handlers).</summary>
 public sealed class ApiAuthorizationTests : ApiTestBase
 {
-    private HttpRequestMessage As(HttpMethod method, string url, string user, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.Add(TestAuthHandler.Header, user);
-        if (body is not null) request.Content = System.Net.Http.Json.JsonContent.Create(body);
-        return request;
-    }
-
     [Fact]
     public async Task Deploying_needs_the_designer_role_and_supervision_endpoints_need_supervision()
     {
         var conseiller = TestAuthHandler.Value("conseiller.dunkerque", "dunkerque-centre", "conseiller");
-        using var deploy = await Client.SendAsync(As(HttpMethod.Post, "/api/workflow/definitions", conseiller));
+        using var deploy = await SendAsAsync(conseiller, HttpMethod.Post, "/api/workflow/definitions");
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, deploy.StatusCode);
-        using var incidents = await Client.SendAsync(As(HttpMethod.Get, "/api/workflow/incidents", conseiller));
+        using var incidents = await SendAsAsync(conseiller, HttpMethod.Get, "/api/workflow/incidents");
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, incidents.StatusCode);
-        using var anonymous = await Client.SendAsync(As(HttpMethod.Get, "/api/workflow/tasks", "anonymous"));
+        using var anonymous = await SendAsAsync("anonymous", HttpMethod.Get, "/api/workflow/tasks");
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        using var superviseur = await Client.SendAsync(As(HttpMethod.Get, "/api/workflow/incidents", TestAuthHandler.Value("sup", null, "superviseur")));
+        using var superviseur = await SendAsAsync(TestAuthHandler.Value("sup", null, "superviseur"), HttpMethod.Get, "/api/workflow/incidents");
         Assert.Equal(System.Net.HttpStatusCode.OK, superviseur.StatusCode);
     }
 
@@ -248,13 +240,13 @@ public sealed class ApiAuthorizationTests : ApiTestBase
         Assert.DoesNotContain("statistiques", groups);
 
         var statistiques = TestAuthHandler.Value("statistiques", null, "statistiques");
-        using var claim = await Client.SendAsync(As(HttpMethod.Post, $"/api/workflow/tasks/{taskId}/claim", statistiques));
+        using var claim = await SendAsAsync(statistiques, HttpMethod.Post, $"/api/workflow/tasks/{taskId}/claim");
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, claim.StatusCode);
-        using var complete = await Client.SendAsync(As(HttpMethod.Post, $"/api/workflow/tasks/{taskId}/complete", statistiques, new { }));
+        using var complete = await SendAsAsync(statistiques, HttpMethod.Post, $"/api/workflow/tasks/{taskId}/complete", new { });
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, complete.StatusCode);
 
         var candidate = TestAuthHandler.Value("candidate", null, [.. groups, "conseiller"]);
-        using var ok = await Client.SendAsync(As(HttpMethod.Post, $"/api/workflow/tasks/{taskId}/claim", candidate));
+        using var ok = await SendAsAsync(candidate, HttpMethod.Post, $"/api/workflow/tasks/{taskId}/claim");
         Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
     }
 }
@@ -262,38 +254,30 @@ public sealed class ApiAuthorizationTests : ApiTestBase
 /// <summary>Personal data through the API: only within the user's role and antenne.</summary>
 public sealed class ParticipantApiScopeTests : ApiTestBase
 {
-    private async Task<HttpResponseMessage> As(string user, HttpMethod method, string url, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.Add(TestAuthHandler.Header, user);
-        if (body is not null) request.Content = System.Net.Http.Json.JsonContent.Create(body);
-        return await Client.SendAsync(request);
-    }
-
     [Fact]
     public async Task A_conseiller_of_another_antenne_gets_404_for_the_file_and_sees_neither_it_nor_its_tasks()
     {
         var dunkerque = TestAuthHandler.Value("conseiller.dunkerque", "dunkerque-centre", "conseiller");
         var grandeSynthe = TestAuthHandler.Value("conseiller.grande-synthe", "grande-synthe", "conseiller");
-        using var created = await As(dunkerque, HttpMethod.Post, "/api/intake",
+        using var created = await SendAsAsync(dunkerque, HttpMethod.Post, "/api/intake",
             new { firstName = "Karima", lastName = "Benali", birthDate = "1980-05-17", communeInseeCode = "59183" });
         Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
         var participantId = (string)(await JsonAsync(created))["participantId"]!;
 
-        using (var own = await As(dunkerque, HttpMethod.Get, $"/api/participants/{participantId}"))
+        using (var own = await SendAsAsync(dunkerque, HttpMethod.Get, $"/api/participants/{participantId}"))
         {
             Assert.Equal(System.Net.HttpStatusCode.OK, own.StatusCode);
             Assert.Equal("Benali", (string?)(await JsonAsync(own))["lastName"]);
         }
-        using (var other = await As(grandeSynthe, HttpMethod.Get, $"/api/participants/{participantId}"))
+        using (var other = await SendAsAsync(grandeSynthe, HttpMethod.Get, $"/api/participants/{participantId}"))
             Assert.Equal(System.Net.HttpStatusCode.NotFound, other.StatusCode);
-        using (var search = await As(grandeSynthe, HttpMethod.Get, "/api/participants?name=benali"))
+        using (var search = await SendAsAsync(grandeSynthe, HttpMethod.Get, "/api/participants?name=benali"))
             Assert.Equal(0, (int)(await JsonAsync(search))["total"]!);
-        using (var tasks = await As(grandeSynthe, HttpMethod.Get, $"/api/workflow/tasks?businessKey={participantId}"))
+        using (var tasks = await SendAsAsync(grandeSynthe, HttpMethod.Get, $"/api/workflow/tasks?businessKey={participantId}"))
             Assert.Equal(0, (int)(await JsonAsync(tasks))["total"]!);
-        using (var instances = await As(grandeSynthe, HttpMethod.Get, $"/api/workflow/instances?businessKey={participantId}"))
+        using (var instances = await SendAsAsync(grandeSynthe, HttpMethod.Get, $"/api/workflow/instances?businessKey={participantId}"))
             Assert.Equal(System.Net.HttpStatusCode.Forbidden, instances.StatusCode);
-        using (var mine = await As(dunkerque, HttpMethod.Get, $"/api/workflow/tasks?businessKey={participantId}"))
+        using (var mine = await SendAsAsync(dunkerque, HttpMethod.Get, $"/api/workflow/tasks?businessKey={participantId}"))
             Assert.Equal(1, (int)(await JsonAsync(mine))["total"]!);
     }
 }

@@ -166,16 +166,8 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         }
     }
 
-    public Task<List<ExecutionRecord>> GetExecutionsAsync(Guid instanceId, CancellationToken ct) =>
-        db.Executions.Where(e => e.InstanceId == instanceId).ToListAsync(ct);
-
     public Task<List<VariableRecord>> GetVariablesAsync(Guid instanceId, CancellationToken ct) =>
         db.Variables.Where(v => v.InstanceId == instanceId).ToListAsync(ct);
-
-    public Task<List<UserTaskRecord>> GetOpenTasksAsync(Guid instanceId, CancellationToken ct) =>
-        db.UserTasks
-            .Where(t => t.InstanceId == instanceId && t.State == UserTaskState.Open)
-            .ToListAsync(ct);
 
     public Task<List<JobRecord>> GetJobsAsync(Guid instanceId, CancellationToken ct) =>
         db.Jobs.Where(j => j.InstanceId == instanceId).ToListAsync(ct);
@@ -194,16 +186,6 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             .Where(i => i.ParentExecutionId == parentExecutionId && i.State == InstanceState.Running)
             .Select(i => i.Id)
             .ToListAsync(ct);
-
-    public Task<Guid?> FindTaskInstanceAsync(Guid taskId, CancellationToken ct) =>
-        db.UserTasks
-            .AsNoTracking()
-            .Where(t => t.Id == taskId)
-            .Select(t => (Guid?)t.InstanceId)
-            .FirstOrDefaultAsync(ct);
-
-    public async Task<UserTaskRecord?> GetTaskAsync(Guid taskId, CancellationToken ct) =>
-        await db.UserTasks.FindAsync([taskId], ct);
 
     public async Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct) =>
         await db.Jobs.FindAsync([jobId], ct);
@@ -298,15 +280,6 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         {
             await database.CloseConnectionAsync();
         }
-    }
-
-    public Task<DateTimeOffset?> NextJobDueAsync(CancellationToken ct)
-    {
-        var now = _time.GetUtcNow();
-        return db.Jobs
-            .AsNoTracking()
-            .Where(j => j.Retries > 0 && (j.LockExpiresAt == null || j.LockExpiresAt < now))
-            .MinAsync(j => (DateTimeOffset?)j.DueAt, ct);
     }
 
     public void Add(object record) => db.Add(record);

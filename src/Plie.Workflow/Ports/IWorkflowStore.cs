@@ -21,9 +21,7 @@ public interface IWorkflowStore
 
     /// <summary>Loads and row-locks an instance until the transaction ends (SELECT … FOR UPDATE).</summary>
     Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct);
-    Task<List<ExecutionRecord>> GetExecutionsAsync(Guid instanceId, CancellationToken ct);
     Task<List<VariableRecord>> GetVariablesAsync(Guid instanceId, CancellationToken ct);
-    Task<List<UserTaskRecord>> GetOpenTasksAsync(Guid instanceId, CancellationToken ct);
     Task<List<JobRecord>> GetJobsAsync(Guid instanceId, CancellationToken ct);
     Task<List<MessageSubscriptionRecord>> GetSubscriptionsAsync(Guid instanceId, CancellationToken ct);
     Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct);
@@ -40,9 +38,6 @@ public interface IWorkflowStore
     /// <summary>Running instances started by a call activity's execution.</summary>
     Task<List<Guid>> FindCalledInstancesAsync(Guid parentExecutionId, CancellationToken ct);
 
-    /// <summary>The instance a task belongs to, read without tracking (to know what to lock), or null.</summary>
-    Task<Guid?> FindTaskInstanceAsync(Guid taskId, CancellationToken ct);
-    Task<UserTaskRecord?> GetTaskAsync(Guid taskId, CancellationToken ct);
     Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct);
     Task<IncidentRecord?> GetIncidentAsync(Guid incidentId, CancellationToken ct);
     /// <summary>Subscriptions of running instances waiting for this message (and business key, when given), read without tracking.</summary>
@@ -61,8 +56,6 @@ public interface IWorkflowStore
     /// whose lock has expired (their worker died). Commits on its own.
     /// </summary>
     Task<IReadOnlyList<Guid>> AcquireJobsAsync(string owner, int max, DateTimeOffset now, TimeSpan lockFor, CancellationToken ct);
-    /// <summary>The earliest due time of a job that could be acquired, if any.</summary>
-    Task<DateTimeOffset?> NextJobDueAsync(CancellationToken ct);
 
     void Add(object record);
     void Remove(object record);

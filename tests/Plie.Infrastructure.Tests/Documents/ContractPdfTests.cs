@@ -51,14 +51,4 @@ public sealed class ContractPdfTests
         Assert.Equal((20, 10), (w, h));
         Assert.Equal(20 * 10 * 3, rgb.Length);
     }
-
-    [Fact]
-    public void Keeps_a_sample_when_asked() // PLIE_SAMPLE_PDF=/tmp/contrat.pdf to look at it
-    {
-        var path = Environment.GetEnvironmentVariable("PLIE_SAMPLE_PDF");
-        var png = TestFiles.SignaturePng();
-        var pdf = new ContractPdfRenderer().Render(Text, new ContractSignatures(png, DateTimeOffset.UnixEpoch, png, DateTimeOffset.UnixEpoch, "Élodie Lefèvre", Text.Sha256));
-        if (path is not null) File.WriteAllBytes(path, pdf);
-        Assert.True(pdf.Length > 1000);
-    }
 }

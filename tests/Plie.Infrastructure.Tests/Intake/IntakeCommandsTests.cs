@@ -27,17 +27,11 @@ public sealed class IntakeCommandsTests : IAsyncLifetime
     {
         _host = await EngineHost.StartAsync(configure: s => s.AddScoped<ICurrentUser>(_ => _user));
         _host.Clock.Set(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-        await PlieInitializer.InitializeAsync(_host.Services, WorkflowsFolder());
+        await PlieInitializer.InitializeAsync(_host.Services, EngineHost.WorkflowsFolder());
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private static string WorkflowsFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "workflows"))) dir = dir.Parent;
-        return Path.Combine(dir!.FullName, "workflows");
-    }
 
     private async Task<T> Send<T>(ICommand<T> command)
     {

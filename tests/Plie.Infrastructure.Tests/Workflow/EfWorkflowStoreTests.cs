@@ -297,19 +297,14 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             openIncident, resolvedIncident, Incident(otherId, resolved: false));
 
         await using var unit = Unit();
-        Assert.Equal(2, (await unit.Store.GetExecutionsAsync(instanceId, Ct)).Count);
         Assert.Equal("a", Assert.Single(await unit.Store.GetVariablesAsync(instanceId, Ct)).Name);
-        Assert.Equal(open.Id, Assert.Single(await unit.Store.GetOpenTasksAsync(instanceId, Ct)).Id);
         Assert.Single(await unit.Store.GetJobsAsync(instanceId, Ct));
         Assert.Single(await unit.Store.GetSubscriptionsAsync(instanceId, Ct));
         Assert.Equal(openIncident.Id, Assert.Single(await unit.Store.GetOpenIncidentsAsync(instanceId, Ct)).Id);
         Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
-        Assert.Equal(2 + 1 + 1 + 1 + 1 + 1, unit.Db.ChangeTracker.Entries().Count());
+        Assert.Equal(1 + 1 + 1 + 1, unit.Db.ChangeTracker.Entries().Count());
 
-        var task = await unit.Store.GetTaskAsync(done.Id, Ct);
-        Assert.Equal(EntityState.Unchanged, unit.Db.Entry(task!).State);
         Assert.NotNull(await unit.Store.GetIncidentAsync(resolvedIncident.Id, Ct));
-        Assert.Null(await unit.Store.GetTaskAsync(Guid.NewGuid(), Ct));
         Assert.Null(await unit.Store.GetJobAsync(Guid.NewGuid(), Ct));
         Assert.Null(await unit.Store.GetIncidentAsync(Guid.NewGuid(), Ct));
     }
@@ -345,19 +340,6 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Equal("timeout", saved.LastError);
         Assert.False(await check.Db.ProcessDefinitions.AnyAsync(Ct));
         Assert.Equal(1, await check.Db.Executions.CountAsync(Ct));
-    }
-
-    [Fact]
-    public async Task FindTaskInstance_reads_without_tracking()
-    {
-        var instanceId = Guid.NewGuid();
-        var task = UserTask(instanceId, UserTaskState.Open);
-        await SaveAsync(task);
-
-        await using var unit = Unit();
-        Assert.Equal(instanceId, await unit.Store.FindTaskInstanceAsync(task.Id, Ct));
-        Assert.Null(await unit.Store.FindTaskInstanceAsync(Guid.NewGuid(), Ct));
-        Assert.Empty(unit.Db.ChangeTracker.Entries());
     }
 
     [Fact]
@@ -798,8 +780,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
 
         await using var first = Unit();
         await using var second = Unit();
-        var a = (await first.Store.GetTaskAsync(task.Id, Ct))!;
-        var b = (await second.Store.GetTaskAsync(task.Id, Ct))!;
+        var a = await first.Db.UserTasks.SingleAsync(t => t.Id == task.Id, Ct);
+        var b = await second.Db.UserTasks.SingleAsync(t => t.Id == task.Id, Ct);
 
         a.Revision++;
         a.Assignee = "alice";
@@ -892,7 +874,6 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         await using var unit = Unit();
         Assert.Empty(await unit.Store.AcquireJobsAsync("w", 10, T0, TimeSpan.FromMinutes(5), Ct));
         Assert.Empty(await unit.Store.AcquireJobsAsync("w", 10, T0.AddYears(1), TimeSpan.FromMinutes(5), Ct));
-        Assert.Null(await unit.Store.NextJobDueAsync(Ct));
     }
 
     [Fact]
@@ -929,28 +910,6 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         await using var check = Unit();
         Assert.Equal(1, await check.Db.Executions.CountAsync(Ct));
         Assert.Equal(1, await check.Db.Jobs.CountAsync(j => j.LastError == "still tracked", Ct));
-    }
-
-    [Fact]
-    public async Task NextJobDue_is_the_earliest_job_that_could_be_acquired()
-    {
-        var now = DateTimeOffset.UtcNow;
-        await using (var unit = Unit())
-            Assert.Null(await unit.Store.NextJobDueAsync(Ct));
-
-        var exhausted = Job(Guid.NewGuid(), now.AddHours(-3));
-        exhausted.Retries = 0;
-        var locked = Job(Guid.NewGuid(), now.AddHours(-2));
-        locked.LockOwner = "busy";
-        locked.LockExpiresAt = now.AddHours(1);
-        var expired = Job(Guid.NewGuid(), now.AddHours(-1));
-        expired.LockOwner = "dead";
-        expired.LockExpiresAt = now.AddMinutes(-1);
-        var future = Job(Guid.NewGuid(), now.AddHours(1));
-        await SaveAsync(exhausted, locked, expired, future);
-
-        await using (var unit = Unit())
-            Assert.Equal(Truncate(expired.DueAt), await unit.Store.NextJobDueAsync(Ct));
     }
 
     // ---------------------------------------------------------------- helpers

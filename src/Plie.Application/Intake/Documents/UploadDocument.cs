@@ -37,8 +37,8 @@ public sealed class UploadDocumentHandler(IPlieDbContext db, IWorkflowEngine eng
 {
     public async ValueTask<UploadDocumentResult> Handle(UploadDocumentCommand command, CancellationToken ct)
     {
-        _ = await db.Participants.VisibleTo(user).FirstOrDefaultAsync(p => p.Id == command.ParticipantId, ct)
-            ?? throw new NotFoundException("Ce dossier n'existe pas ou ne vous est pas accessible.");
+        if (!await db.Participants.VisibleTo(user).AnyAsync(p => p.Id == command.ParticipantId, ct))
+            throw new NotFoundException("Ce dossier n'existe pas ou ne vous est pas accessible.");
         if (!await db.ReferenceItems.AnyAsync(r => r.Kind == ReferenceKinds.DocumentType && r.Code == command.TypeCode, ct))
             throw new ValidationException($"Type de pièce inconnu : {command.TypeCode}.");
         var document = new SupportingDocument

@@ -25,8 +25,8 @@ public sealed class AddFirstInterviewHandler(IPlieDbContext db, ICurrentUser use
 {
     public async ValueTask<AddFirstInterviewResult> Handle(AddFirstInterviewCommand command, CancellationToken ct)
     {
-        _ = await db.Participants.VisibleTo(user).FirstOrDefaultAsync(p => p.Id == command.ParticipantId, ct)
-            ?? throw new NotFoundException("Ce dossier n'existe pas ou ne vous est pas accessible.");
+        if (!await db.Participants.VisibleTo(user).AnyAsync(p => p.Id == command.ParticipantId, ct))
+            throw new NotFoundException("Ce dossier n'existe pas ou ne vous est pas accessible.");
         var count = await db.FirstInterviews.CountAsync(i => i.ParticipantId == command.ParticipantId, ct);
         if (count >= FirstInterview.MaxBeforeDecision)
             throw new ValidationException($"Au plus {FirstInterview.MaxBeforeDecision} entretiens de 1er accueil avant la décision.");
