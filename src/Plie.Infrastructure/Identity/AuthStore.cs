@@ -1,3 +1,4 @@
+using Plie.Application.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public static class AuthStore
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher<PlieUser>, PasswordHasher<PlieUser>>();
         services.AddScoped<PlieAccounts>();
+        services.AddScoped<IUserDirectory, UserDirectory>();
         return services;
     }
 
