@@ -5,7 +5,10 @@ using Plie.Application.Common;
 
 namespace Plie.Application.Participants;
 
-/// <summary>Search files by name, birth date and commune, within what the user may see.</summary>
+/// <summary>
+/// Search files by name, birth date and commune, within what the user may see. A search by name or birth date (a lookup
+/// of a person) is recorded in the audit trail with its criteria and how many files it returned.
+/// </summary>
 public sealed record SearchParticipantsQuery(string? Name, DateOnly? BirthDate, string? CommuneInseeCode, int Page = 1, int PageSize = 25)
     : IQuery<ParticipantSearchResult>;
 
@@ -24,7 +27,7 @@ public sealed class SearchParticipantsValidator : AbstractValidator<SearchPartic
     }
 }
 
-public sealed class SearchParticipantsHandler(IPlieDbContext db, ICurrentUser user) : IQueryHandler<SearchParticipantsQuery, ParticipantSearchResult>
+public sealed class SearchParticipantsHandler(IPlieDbContext db, ICurrentUser user, TimeProvider clock) : IQueryHandler<SearchParticipantsQuery, ParticipantSearchResult>
 {
     public async ValueTask<ParticipantSearchResult> Handle(SearchParticipantsQuery query, CancellationToken ct)
     {
@@ -44,6 +47,12 @@ public sealed class SearchParticipantsHandler(IPlieDbContext db, ICurrentUser us
                 p.Id, p.FirstName, p.LastName, p.BirthDate, p.Antenne, p.Status, p.ReferentUserId,
                 Commune = db.Communes.Where(c => c.InseeCode == p.CommuneInseeCode).Select(c => c.Name).FirstOrDefault() ?? p.CommuneInseeCode,
             }).ToListAsync(ct);
+        if (!string.IsNullOrWhiteSpace(query.Name) || query.BirthDate is not null)
+        {
+            db.Record(user, null, "participants.searched",
+                new { name = query.Name?.Trim(), query.BirthDate, commune = query.CommuneInseeCode, found = total }, clock);
+            await db.SaveChangesAsync(ct);
+        }
         return new ParticipantSearchResult(rows.Select(r => new ParticipantSummary(r.Id, r.FirstName, r.LastName, r.BirthDate, r.Commune,
             r.Antenne, r.Status.ToString(), GetParticipantFileHandler.StatusLabel(r.Status), r.ReferentUserId)).ToList(), total, query.Page, query.PageSize);
     }

@@ -145,6 +145,25 @@ public sealed class IntakeCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_search_for_a_person_is_audited_with_its_criteria_and_what_it_found()
+    {
+        await OrientAndValidateAsync();
+        AsConseiller();
+        var found = await Query(new SearchParticipantsQuery("benali", null, null));
+        await Query(new SearchParticipantsQuery(null, null, "59183"));
+
+        Assert.Single(found.Items);
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IPlieDbContext>();
+        var searches = await db.AuditEntries.AsNoTracking().Where(a => a.Action == "participants.searched").ToListAsync();
+        var entry = Assert.Single(searches);
+        Assert.Equal("conseiller.dunkerque", entry.UserId);
+        var details = System.Text.Json.Nodes.JsonNode.Parse(entry.Details!)!;
+        Assert.Equal("benali", (string?)details["name"]);
+        Assert.Equal(1, (int?)details["found"]);
+    }
+
+    [Fact]
     public async Task Statistiques_sees_the_file_but_not_the_written_reports()
     {
         var started = await OrientAndValidateAsync();
