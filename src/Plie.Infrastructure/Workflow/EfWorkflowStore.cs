@@ -44,7 +44,7 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         if (db.Database.CurrentTransaction is not null)
             return JoinedTransaction.Instance;
         var transaction = await db.Database.BeginTransactionAsync(ct);
-        return new OwnTransaction(transaction);
+        return new OwnTransaction(db.Database, transaction);
     }
 
     public void Reset() => db.ChangeTracker.Clear();
@@ -299,13 +299,29 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     }
 
     /// <summary>A transaction begun by the store: rolled back on dispose unless committed.</summary>
-    private sealed class OwnTransaction(IDbContextTransaction transaction) : IWorkflowTransaction
+    /// <remarks>
+    /// While it is open, SaveChanges sets no savepoint of its own (EF's automatic savepoints): a failed save fails the
+    /// step, whose whole transaction is then rolled back, so the savepoint would only cost two more round trips
+    /// (SAVEPOINT, RELEASE) and a subtransaction on the server on every save.
+    /// </remarks>
+    private sealed class OwnTransaction : IWorkflowTransaction
     {
+        private readonly DatabaseFacade _database;
+        private readonly IDbContextTransaction _transaction;
+        private readonly bool _autoSavepoints;
         private bool _committed;
+
+        public OwnTransaction(DatabaseFacade database, IDbContextTransaction transaction)
+        {
+            _database = database;
+            _transaction = transaction;
+            _autoSavepoints = database.AutoSavepointsEnabled;
+            database.AutoSavepointsEnabled = false;
+        }
 
         public async Task CommitAsync(CancellationToken ct)
         {
-            await transaction.CommitAsync(ct);
+            await _transaction.CommitAsync(ct);
             _committed = true;
         }
 
@@ -314,7 +330,7 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             try
             {
                 if (!_committed)
-                    await transaction.RollbackAsync();
+                    await _transaction.RollbackAsync();
             }
             catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
             {
@@ -323,7 +339,8 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             }
             finally
             {
-                await transaction.DisposeAsync();
+                _database.AutoSavepointsEnabled = _autoSavepoints;
+                await _transaction.DisposeAsync();
             }
         }
     }
