@@ -288,6 +288,10 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         }
     }
 
+    /// <summary>
+    /// Adds a record; a history event is kept aside (not tracked) and written by the next save, in order. Written by
+    /// the step writer, a history event's <see cref="HistoryEventRecord.Id"/> is not read back.
+    /// </summary>
     public void Add(object record)
     {
         if (record is HistoryEventRecord history) _history.Add(history);
