@@ -46,6 +46,15 @@ internal static class Bench
     /// <summary>A measured rate and the CPU spent meanwhile (ms of CPU time; the machine's in ms summed over its cores).</summary>
     public sealed record Result(double PerSecond, long Count, Cpu Before, Cpu After)
     {
+        /// <summary>CPU ms per operation in this process.</summary>
+        public double AppMsPerOp => (After.AppMs - Before.AppMs) / Math.Max(1, Count);
+
+        /// <summary>CPU ms per operation in the PostgreSQL server.</summary>
+        public double PostgresMsPerOp => (After.PostgresMs - Before.PostgresMs) / Math.Max(1, Count);
+
+        /// <summary>CPU ms per operation, app and PostgreSQL together.</summary>
+        public double CpuMsPerOp => AppMsPerOp + PostgresMsPerOp;
+
         public string Describe()
         {
             var n = Math.Max(1, Count);

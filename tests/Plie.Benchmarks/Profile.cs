@@ -13,7 +13,7 @@ using Plie.Workflow;
 namespace Plie.Benchmarks;
 
 /// <summary>
-/// Where the time of one engine call goes, with one worker: every SQL round trip (EF command interceptor) and the
+/// Where the time of one engine call goes, with one worker: every SQL round trip (Npgsql's activities) and the
 /// commit (transaction interceptor), with their durations; the rest of the wall time is CPU in the engine and EF.
 /// Runs on its own service provider so that the measured benchmarks carry no interceptors.
 /// </summary>
@@ -25,9 +25,17 @@ internal static class Profile
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddPlieInfrastructure(connectionString, o => o.RunJobs = false);
-        services.ConfigureDbContext<PlieDbContext>(o =>
-            o.AddInterceptors(new CommandRecorder(recorder), new TransactionRecorder(recorder)));
+        services.ConfigureDbContext<PlieDbContext>(o => o.AddInterceptors(new TransactionRecorder(recorder)));
         await using var provider = services.BuildServiceProvider();
+        // Every command and batch Npgsql executes, whether sent by EF or by the store's own step writer, is an activity.
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => recorder.Add(activity.Duration,
+                activity.GetTagItem("db.query.text") as string ?? activity.GetTagItem("db.statement") as string ?? activity.DisplayName),
+        };
+        ActivitySource.AddActivityListener(listener);
 
         async Task Engine(Func<IWorkflowEngine, Task> call)
         {
@@ -130,7 +138,7 @@ internal static class Profile
         }
     }
 
-    /// <summary>One line for a statement; a batch (SaveChanges) is named by the verb and table of each statement.</summary>
+    /// <summary>One line for a statement; a batch is named by the verb and table of each statement.</summary>
     private static string Summarize(string sql)
     {
         var text = string.Join(' ', sql.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
@@ -140,30 +148,6 @@ internal static class Profile
                 .Select(x => string.Join(' ', x.Split(' ').Where(w => w is not ("INTO" or "FROM")).Take(2)))
                 .GroupBy(x => x).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ×{g.Count()}"));
         return text.Length > 150 ? text[..150] + "…" : text;
-    }
-
-    private sealed class CommandRecorder(Recorder recorder) : DbCommandInterceptor
-    {
-        public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData,
-            DbDataReader result, CancellationToken cancellationToken = default)
-        {
-            recorder.Add(eventData.Duration, command.CommandText);
-            return ValueTask.FromResult(result);
-        }
-
-        public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
-            CancellationToken cancellationToken = default)
-        {
-            recorder.Add(eventData.Duration, command.CommandText);
-            return ValueTask.FromResult(result);
-        }
-
-        public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData,
-            object? result, CancellationToken cancellationToken = default)
-        {
-            recorder.Add(eventData.Duration, command.CommandText);
-            return ValueTask.FromResult(result);
-        }
     }
 
     private sealed class TransactionRecorder(Recorder recorder) : DbTransactionInterceptor

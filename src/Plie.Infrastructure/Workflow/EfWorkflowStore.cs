@@ -18,6 +18,8 @@ namespace Plie.Infrastructure.Workflow;
 public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider = null) : IWorkflowStore
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    // History events added since the last save, in order: written by the save, never tracked (nothing reads them back).
+    private readonly List<HistoryEventRecord> _history = [];
 
     // Picks due jobs that nobody holds (or whose holder's lock expired), earliest first, skipping rows another
     // acquirer is locking right now, and stamps them with the owner. The CTE is materialized so the locking SELECT
@@ -44,10 +46,14 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         if (db.Database.CurrentTransaction is not null)
             return JoinedTransaction.Instance;
         var transaction = await db.Database.BeginTransactionAsync(ct);
-        return new OwnTransaction(transaction);
+        return new OwnTransaction(db.Database, transaction);
     }
 
-    public void Reset() => db.ChangeTracker.Clear();
+    public void Reset()
+    {
+        db.ChangeTracker.Clear();
+        _history.Clear();
+    }
 
     public async Task<ProcessDefinitionRecord?> GetDefinitionAsync(Guid id, CancellationToken ct) =>
         await db.ProcessDefinitions.FindAsync([id], ct);
@@ -282,11 +288,49 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         }
     }
 
-    public void Add(object record) => db.Add(record);
+    /// <summary>
+    /// Adds a record; a history event is kept aside (not tracked) and written by the next save, in order. Written by
+    /// the step writer, a history event's <see cref="HistoryEventRecord.Id"/> is not read back.
+    /// </summary>
+    public void Add(object record)
+    {
+        if (record is HistoryEventRecord history) _history.Add(history);
+        else db.Add(record);
+    }
 
     public void Remove(object record) => db.Remove(record);
 
-    public Task SaveChangesAsync(CancellationToken ct) => db.SaveChangesAsync(ct);
+    /// <summary>
+    /// Inside a transaction, when only engine records are pending (a step), writes them and the history in one batch
+    /// (<see cref="StepWriter"/>); otherwise through EF's SaveChanges, the history events added to the context first.
+    /// </summary>
+    public async Task SaveChangesAsync(CancellationToken ct)
+    {
+        var database = db.Database;
+        var tracker = db.ChangeTracker;
+        tracker.DetectChanges();
+        var writer = StepWriter.For(db);
+        var pending = new List<EntityEntry>();
+        var own = database.CurrentTransaction is not null;
+        foreach (var entry in tracker.Entries())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
+            pending.Add(entry);
+            own &= writer.Handles(entry);
+        }
+        if (!own)
+        {
+            db.AddRange(_history);
+            _history.Clear();
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        if (pending.Count == 0 && _history.Count == 0) return;
+        await writer.WriteAsync((NpgsqlConnection)database.GetDbConnection(),
+            (NpgsqlTransaction)database.CurrentTransaction!.GetDbTransaction(), pending, _history, ct);
+        _history.Clear();
+        tracker.AcceptAllChanges();
+    }
 
     /// <summary>The caller's transaction: committing and disposing it is the caller's business.</summary>
     private sealed class JoinedTransaction : IWorkflowTransaction
@@ -299,13 +343,29 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     }
 
     /// <summary>A transaction begun by the store: rolled back on dispose unless committed.</summary>
-    private sealed class OwnTransaction(IDbContextTransaction transaction) : IWorkflowTransaction
+    /// <remarks>
+    /// While it is open, SaveChanges sets no savepoint of its own (EF's automatic savepoints): a failed save fails the
+    /// step, whose whole transaction is then rolled back, so the savepoint would only cost two more round trips
+    /// (SAVEPOINT, RELEASE) and a subtransaction on the server on every save.
+    /// </remarks>
+    private sealed class OwnTransaction : IWorkflowTransaction
     {
+        private readonly DatabaseFacade _database;
+        private readonly IDbContextTransaction _transaction;
+        private readonly bool _autoSavepoints;
         private bool _committed;
+
+        public OwnTransaction(DatabaseFacade database, IDbContextTransaction transaction)
+        {
+            _database = database;
+            _transaction = transaction;
+            _autoSavepoints = database.AutoSavepointsEnabled;
+            database.AutoSavepointsEnabled = false;
+        }
 
         public async Task CommitAsync(CancellationToken ct)
         {
-            await transaction.CommitAsync(ct);
+            await _transaction.CommitAsync(ct);
             _committed = true;
         }
 
@@ -314,7 +374,7 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             try
             {
                 if (!_committed)
-                    await transaction.RollbackAsync();
+                    await _transaction.RollbackAsync();
             }
             catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
             {
@@ -323,7 +383,8 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             }
             finally
             {
-                await transaction.DisposeAsync();
+                _database.AutoSavepointsEnabled = _autoSavepoints;
+                await _transaction.DisposeAsync();
             }
         }
     }

@@ -15,7 +15,8 @@ namespace Plie.Infrastructure.Workflow;
 /// handler's writes commit or roll back with the step. A savepoint undoes a failed handler's writes, so that a BPMN
 /// error caught by a boundary event leaves nothing half done.
 /// </summary>
-public sealed class MediatorServiceTaskInvoker(PlieDbContext stepDb, MediatorTopicCatalog catalog, IServiceScopeFactory scopes)
+public sealed class MediatorServiceTaskInvoker(PlieDbContext stepDb, IWorkflowStore store, MediatorTopicCatalog catalog,
+    IServiceScopeFactory scopes)
     : IServiceTaskInvoker
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -40,7 +41,7 @@ public sealed class MediatorServiceTaskInvoker(PlieDbContext stepDb, MediatorTop
         }
 
         // Make what the step has done so far visible to the handler, on the same transaction.
-        await stepDb.SaveChangesAsync(ct);
+        await store.SaveChangesAsync(ct);
         var transaction = stepDb.Database.CurrentTransaction?.GetDbTransaction();
         const string savepoint = "service_task";
         if (transaction is not null) await transaction.SaveAsync(savepoint, ct);

@@ -232,6 +232,76 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_a_transaction_history_events_are_written_in_order_with_the_rest_of_the_step()
+    {
+        // Inside a transaction (a step), the store writes with its own batch: the history as one multi-row INSERT.
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        var events = Enumerable.Range(0, 5).Select(i => new HistoryEventRecord
+        {
+            InstanceId = instance.Id, At = T0.AddSeconds(i).ToOffset(TimeSpan.FromHours(2)), Type = HistoryTypes.ElementEntered,
+            ElementId = $"e{i}", ElementType = "userTask", ElementName = "Étape", TaskId = i == 1 ? null : Guid.NewGuid(),
+            UserId = i == 2 ? null : "alice", Data = i == 0 ? null : $$"""{"i":{{i}}}""",
+        }).ToList();
+        await using (var unit = Unit())
+        {
+            await using var tx = await unit.Store.BeginTransactionAsync(Ct);
+            unit.Store.Add(definition);
+            unit.Store.Add(instance);
+            foreach (var e in events.Take(3)) unit.Store.Add(e);
+            await unit.Store.SaveChangesAsync(Ct); // a flush mid-step, as before a service task
+            foreach (var e in events.Skip(3)) unit.Store.Add(e);
+            instance.Revision++;
+            await unit.Store.SaveChangesAsync(Ct);
+            await tx.CommitAsync(Ct);
+            Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        }
+
+        await using var check = Unit();
+        Assert.Equal(1, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
+        var read = await check.Db.HistoryEvents.AsNoTracking()
+            .Where(e => e.InstanceId == instance.Id).OrderBy(e => e.Id).ToListAsync(Ct);
+        Assert.Equal(events.Select(e => e.ElementId), read.Select(e => e.ElementId));
+        for (var i = 0; i < events.Count; i++)
+        {
+            events[i].Id = read[i].Id;
+            AssertSameRecord(events[i], read[i]);
+        }
+    }
+
+    [Fact]
+    public async Task In_a_transaction_a_stale_instance_revision_fails_the_save()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        await SaveAsync(definition, instance);
+
+        await using var first = Unit();
+        await using var second = Unit();
+        var a = await first.Db.ProcessInstances.SingleAsync(Ct);
+        var b = await second.Db.ProcessInstances.SingleAsync(Ct);
+
+        await using (var tx = await first.Store.BeginTransactionAsync(Ct))
+        {
+            a.Revision++;
+            a.LastActivityAt = T0.AddMinutes(1);
+            await first.Store.SaveChangesAsync(Ct);
+            await tx.CommitAsync(Ct);
+        }
+
+        await using (var tx = await second.Store.BeginTransactionAsync(Ct))
+        {
+            b.Revision++;
+            b.State = InstanceState.Cancelled;
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.Store.SaveChangesAsync(Ct));
+        }
+
+        await using var check = Unit();
+        var stored = await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal((1, InstanceState.Running), (stored.Revision, stored.State));
+    }
+
+    [Fact]
     public async Task Times_with_an_offset_are_stored_as_the_same_instant()
     {
         var paris = TimeSpan.FromHours(2);

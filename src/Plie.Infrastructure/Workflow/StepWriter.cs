@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using Plie.Workflow.Runtime;
+
+namespace Plie.Infrastructure.Workflow;
+
+/// <summary>
+/// Writes what a step changed in one <see cref="NpgsqlBatch"/> (one round trip), instead of EF Core's SaveChanges:
+/// the changes are the entries of EF's change tracker (so tracking, refreshing and change detection stay EF's), the
+/// statements are built once per table from the model, and the history events of the step, which EF does not track, go
+/// in as one multi-row INSERT. It saves the CPU EF spends turning entries into commands (sorting, SQL generation, one
+/// parameter object per value, reading back generated values) on every step, in the app and in PostgreSQL (one
+/// statement for the history instead of one per event, no RETURNING).
+/// </summary>
+/// <remarks>
+/// Only the engine's own records are written this way (<see cref="Handles"/>); anything else pending in the context
+/// (a domain entity of a Mediator handler sharing it) makes the store fall back to EF's SaveChanges for the whole save.
+/// Semantics kept: the instance's and tasks' Revision are concurrency tokens (an UPDATE or DELETE that matches no row
+/// throws <see cref="DbUpdateConcurrencyException"/>), only modified columns are updated, values are converted by the
+/// columns' type mappings (enums as text, timestamps in UTC, jsonb, text[]).
+/// </remarks>
+internal sealed class StepWriter
+{
+    private static readonly ConditionalWeakTable<IModel, StepWriter> ByModel = new();
+
+    private readonly Dictionary<Type, TableWriter> _tables = new();
+    private readonly HistoryWriter _history;
+
+    private StepWriter(IModel model, ISqlGenerationHelper sql)
+    {
+        foreach (var type in new[]
+                 {
+                     typeof(ProcessDefinitionRecord), typeof(ProcessInstanceRecord), typeof(ExecutionRecord),
+                     typeof(VariableRecord), typeof(UserTaskRecord), typeof(JobRecord), typeof(MessageSubscriptionRecord),
+                     typeof(IncidentRecord),
+                 })
+            _tables[type] = new TableWriter(model.FindEntityType(type)
+                                            ?? throw new InvalidOperationException($"{type.Name} is not in the model."), sql);
+        _history = new HistoryWriter(model.FindEntityType(typeof(HistoryEventRecord))
+                                     ?? throw new InvalidOperationException("HistoryEventRecord is not in the model."), sql);
+    }
+
+    public static StepWriter For(DbContext db) =>
+        ByModel.TryGetValue(db.Model, out var built) ? built : ByModel.GetValue(db.Model, model => new StepWriter(model,
+            db.GetService<ISqlGenerationHelper>()));
+
+    /// <summary>Whether an entry of this type can be written here.</summary>
+    public bool Handles(EntityEntry entry) => _tables.ContainsKey(entry.Metadata.ClrType) && !entry.Metadata.HasSharedClrType;
+
+    /// <summary>
+    /// Writes the pending entries (all of types this writer <see cref="Handles"/>) and the history events, in one round
+    /// trip on the context's connection, inside its current transaction. Does not accept the changes: the caller does,
+    /// once this returned.
+    /// </summary>
+    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EntityEntry> entries,
+        IReadOnlyList<HistoryEventRecord> history, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var factory = new NpgsqlCommand(); // only creates parameters, as the type mappings want a command to do it
+        var checkedRows = new List<(NpgsqlBatchCommand Command, EntityEntry Entry)>();
+        // Deletes, then updates, then inserts, as EF orders them (no foreign keys between these tables).
+        foreach (var state in (ReadOnlySpan<EntityState>)[EntityState.Deleted, EntityState.Modified, EntityState.Added])
+            foreach (var entry in entries)
+            {
+                if (entry.State != state) continue;
+                var table = _tables[entry.Metadata.ClrType];
+                var (command, isChecked) = state switch
+                {
+                    EntityState.Deleted => table.Delete(entry, factory),
+                    EntityState.Modified => table.Update(entry, factory),
+                    _ => (table.Insert(entry, factory), false),
+                };
+                if (command is null) continue;
+                batch.BatchCommands.Add(command);
+                if (isChecked) checkedRows.Add((command, entry));
+            }
+        if (history.Count > 0) batch.BatchCommands.Add(_history.Insert(history, factory));
+        if (batch.BatchCommands.Count == 0) return;
+
+        await batch.ExecuteNonQueryAsync(ct);
+        foreach (var (command, entry) in checkedRows)
+            if (command.RecordsAffected != 1)
+                throw new DbUpdateConcurrencyException(
+                    $"The {entry.Metadata.ClrType.Name} {entry.OriginalValues[entry.Metadata.FindPrimaryKey()!.Properties[0]]} " +
+                    "was changed or deleted by someone else since it was read.");
+    }
+
+    /// <summary>A column: its property, its delimited name, and the mapping that converts and types its values.</summary>
+    private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping)
+    {
+        public NpgsqlParameter Parameter(NpgsqlCommand factory, object? value) =>
+            (NpgsqlParameter)Mapping.CreateParameter(factory, "", value, Property.IsNullable);
+    }
+
+    private static Column[] ColumnsOf(IEntityType entityType, ISqlGenerationHelper sql, out string table)
+    {
+        var tableName = entityType.GetTableName() ?? throw new InvalidOperationException($"{entityType.DisplayName()} has no table.");
+        var store = StoreObjectIdentifier.Table(tableName, entityType.GetSchema());
+        table = sql.DelimitIdentifier(tableName, entityType.GetSchema());
+        var columns = new List<Column>();
+        foreach (var property in entityType.GetProperties())
+        {
+            if (property.IsShadowProperty())
+                throw new InvalidOperationException($"{entityType.DisplayName()}.{property.Name} is a shadow property.");
+            columns.Add(new Column(property, sql.DelimitIdentifier(property.GetColumnName(store)
+                ?? throw new InvalidOperationException($"{entityType.DisplayName()}.{property.Name} has no column.")),
+                property.GetRelationalTypeMapping()));
+        }
+        return [.. columns];
+    }
+
+    /// <summary>INSERT, UPDATE and DELETE of one table's rows, by primary key (one column), with its concurrency token if any.</summary>
+    private sealed class TableWriter
+    {
+        private readonly Column[] _columns;
+        private readonly string _table;
+        private readonly Column _key;
+        private readonly Column? _token;
+        private readonly string _insert;
+        private readonly string _delete;
+        // UPDATE statements by the set of columns they write (bit i: column i), built when first needed.
+        private readonly ConcurrentDictionary<ulong, string> _updates = new();
+
+        public TableWriter(IEntityType entityType, ISqlGenerationHelper sql)
+        {
+            _columns = ColumnsOf(entityType, sql, out _table);
+            if (_columns.Length > 64) throw new InvalidOperationException($"{entityType.DisplayName()} has more than 64 columns.");
+            var key = entityType.FindPrimaryKey()?.Properties is [var single] ? single
+                : throw new InvalidOperationException($"{entityType.DisplayName()} needs a one-column primary key.");
+            _key = _columns.Single(c => c.Property == key);
+            _token = _columns.SingleOrDefault(c => c.Property.IsConcurrencyToken);
+            _insert = $"INSERT INTO {_table} ({string.Join(", ", _columns.Select(c => c.Name))}) VALUES " +
+                      $"({string.Join(", ", _columns.Select((_, i) => $"${i + 1}"))})";
+            _delete = $"DELETE FROM {_table} WHERE {_key.Name} = $1" + (_token is null ? "" : $" AND {_token.Name} = $2");
+        }
+
+        public NpgsqlBatchCommand Insert(EntityEntry entry, NpgsqlCommand factory)
+        {
+            var command = new NpgsqlBatchCommand(_insert);
+            foreach (var column in _columns)
+                command.Parameters.Add(column.Parameter(factory, entry.CurrentValues[column.Property]));
+            return command;
+        }
+
+        public (NpgsqlBatchCommand? Command, bool Checked) Update(EntityEntry entry, NpgsqlCommand factory)
+        {
+            var set = 0UL;
+            for (var i = 0; i < _columns.Length; i++)
+                if (entry.Property(_columns[i].Property).IsModified)
+                    set |= 1UL << i;
+            if (set == 0) return (null, false);
+            var command = new NpgsqlBatchCommand(_updates.GetOrAdd(set, BuildUpdate));
+            for (var i = 0; i < _columns.Length; i++)
+                if ((set & (1UL << i)) != 0)
+                    command.Parameters.Add(_columns[i].Parameter(factory, entry.CurrentValues[_columns[i].Property]));
+            command.Parameters.Add(_key.Parameter(factory, entry.OriginalValues[_key.Property]));
+            if (_token is not null)
+                command.Parameters.Add(_token.Parameter(factory, entry.OriginalValues[_token.Property]));
+            return (command, true);
+        }
+
+        public (NpgsqlBatchCommand Command, bool Checked) Delete(EntityEntry entry, NpgsqlCommand factory)
+        {
+            var command = new NpgsqlBatchCommand(_delete);
+            command.Parameters.Add(_key.Parameter(factory, entry.OriginalValues[_key.Property]));
+            if (_token is not null)
+                command.Parameters.Add(_token.Parameter(factory, entry.OriginalValues[_token.Property]));
+            return (command, true);
+        }
+
+        private string BuildUpdate(ulong set)
+        {
+            var text = new StringBuilder($"UPDATE {_table} SET ");
+            var n = 0;
+            for (var i = 0; i < _columns.Length; i++)
+                if ((set & (1UL << i)) != 0)
+                    text.Append(n++ == 0 ? "" : ", ").Append(_columns[i].Name).Append(" = $").Append(n);
+            text.Append(" WHERE ").Append(_key.Name).Append(" = $").Append(++n);
+            if (_token is not null) text.Append(" AND ").Append(_token.Name).Append(" = $").Append(++n);
+            return text.ToString();
+        }
+    }
+
+    /// <summary>
+    /// The history events of a save as one statement: every column is an array parameter, unnested in the order of the
+    /// events, so that the identity (the Id, assigned by the server) follows the order in which the step recorded them.
+    /// </summary>
+    private sealed class HistoryWriter
+    {
+        private readonly Column[] _columns;
+        private readonly string _insert;
+
+        public HistoryWriter(IEntityType entityType, ISqlGenerationHelper sql)
+        {
+            var key = entityType.FindPrimaryKey()!.Properties.Single();
+            _columns = [.. ColumnsOf(entityType, sql, out var table).Where(c => c.Property != key)];
+            var names = string.Join(", ", _columns.Select(c => c.Name));
+            var arrays = string.Join(", ", _columns.Select((c, i) => $"${i + 1}::{c.Mapping.StoreType}[]"));
+            _insert = $"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({arrays}) WITH ORDINALITY " +
+                      $"AS e({names}, event_order) ORDER BY event_order";
+        }
+
+        public NpgsqlBatchCommand Insert(IReadOnlyList<HistoryEventRecord> events, NpgsqlCommand factory)
+        {
+            var command = new NpgsqlBatchCommand(_insert);
+            foreach (var column in _columns)
+            {
+                // Each value converted as the column's mapping writes it (timestamps to UTC…), sent as text or uuid
+                // arrays; the casts in the statement give the column types.
+                var values = new object?[events.Count];
+                for (var i = 0; i < events.Count; i++)
+                {
+                    var value = column.Property.GetGetter().GetClrValueUsingContainingEntity(events[i]);
+                    values[i] = column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
+                }
+                command.Parameters.Add(new NpgsqlParameter { Value = TypedArray(column, values) });
+            }
+            return command;
+        }
+
+        private static Array TypedArray(Column column, object?[] values)
+        {
+            var type = column.Mapping.Converter?.ProviderClrType ?? column.Mapping.ClrType;
+            // Nullable value types need a nullable element type (Guid?[]); reference types take nulls as they are.
+            var element = type.IsValueType && column.Property.IsNullable ? typeof(Nullable<>).MakeGenericType(type) : type;
+            var array = Array.CreateInstance(element, values.Length);
+            for (var i = 0; i < values.Length; i++) array.SetValue(values[i], i);
+            return array;
+        }
+    }
+}
