@@ -53,10 +53,10 @@ public sealed class GetParticipantFileHandler(IPlieDbContext db, ICurrentUser us
                 d.UploadedAt, d.UploadedBy)).ToListAsync(ct);
         var required = await DocumentsStatus.RequiredAsync(db, p.Id, p.EntryDate ?? DateOnly.FromDateTime(now.UtcDateTime), ct);
         var key = p.Id.ToString();
-        var procedures = await db.ProcessInstances.AsNoTracking().Where(i => i.BusinessKey == key)
+        var procedures = (await db.ProcessInstances.AsNoTracking().Where(i => i.BusinessKey == key)
             .Join(db.ProcessDefinitions, i => i.DefinitionId, d => d.Id, (i, d) => new ProcedureView(i.Id, i.DefinitionKey, d.Name,
                 i.DefinitionVersion, i.State, i.StartedAt, i.EndedAt))
-            .OrderBy(i => i.StartedAt).ToListAsync(ct);
+            .ToListAsync(ct)).OrderBy(p => p.StartedAt).ToList();
         var instanceIds = procedures.Select(i => i.InstanceId).ToList();
         var history = await db.HistoryEvents.AsNoTracking()
             .Where(h => instanceIds.Contains(h.InstanceId) && (h.Type == HistoryTypes.TaskCompleted || h.Type == HistoryTypes.InstanceStarted

@@ -4,6 +4,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Plie.Application.Common;
+using Plie.Workflow.Parsing;
 using Plie.Workflow.Runtime;
 
 namespace Plie.Application.Workflow.GetInstanceView;
@@ -103,8 +104,11 @@ public sealed class GetInstanceViewHandler(IPlieDbContext db, ICurrentUser user,
 
         var names = (await directory.ListAsync(null, ct)).ToDictionary(u => u.Id, u => u.DisplayName, StringComparer.Ordinal);
         string? Name(string? login) => login is null ? null : login == "system" ? "Plie (automatique)" : names.GetValueOrDefault(login, login);
+        // Element names: the current version's, else those the history kept (elements of an earlier version).
         var elementNames = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var h in history.Where(h => h.ElementId is not null)) elementNames[h.ElementId!] = h.ElementName ?? elementNames.GetValueOrDefault(h.ElementId!);
+        foreach (var h in history.Where(h => h.ElementId is not null && h.ElementName is not null)) elementNames[h.ElementId!] = h.ElementName;
+        foreach (var node in BpmnParser.Parse(definition.Xml).Model?.Nodes.Values ?? [])
+            if (!string.IsNullOrWhiteSpace(node.Name)) elementNames[node.Id] = node.Name;
         string? ElementName(string elementId) => elementNames.GetValueOrDefault(elementId);
 
         var completed = new List<string>();
@@ -131,7 +135,7 @@ public sealed class GetInstanceViewHandler(IPlieDbContext db, ICurrentUser user,
             active.Distinct().Order(StringComparer.Ordinal).ToList(),
             completed.Distinct().ToList(),
             incidents.Where(i => i.ResolvedAt is null).Select(i => i.ElementId).Distinct().ToList(),
-            history.Select(h => Describe(h, Name)).ToList(),
+            history.Select(h => Describe(h, Name, ElementName)).ToList(),
             await WorkflowVariables.ReadAsync(db, id, ct),
             tasks.Select(t => new InstanceTask(t.Id, t.ElementId, t.Name ?? t.ElementId, t.Assignee, Name(t.Assignee), t.CandidateGroups,
                 t.DueAt, t.DueAt < now, t.CreatedAt)).ToList(),
@@ -156,11 +160,12 @@ public sealed class GetInstanceViewHandler(IPlieDbContext db, ICurrentUser user,
     }
 
     /// <summary>A history event in French: what happened and the gist of its data.</summary>
-    public static InstanceHistoryEntry Describe(HistoryEventRecord h, Func<string?, string?> name)
+    public static InstanceHistoryEntry Describe(HistoryEventRecord h, Func<string?, string?> name, Func<string, string?> elementName)
     {
         var data = Parse(h.Data) as JsonObject;
         string? Text(string key) => data?[key] is JsonValue v ? VariableValues.AsString(v) : data?[key]?.ToJsonString();
-        var element = h.ElementName ?? h.ElementId ?? "";
+        var shownName = h.ElementName ?? (h.ElementId is { } e ? elementName(e) : null);
+        var element = shownName ?? h.ElementId ?? "";
         var (what, detail, technical) = h.Type switch
         {
             HistoryTypes.InstanceStarted => ($"Procédure démarrée (version {Text("version")})", null, false),
@@ -187,7 +192,7 @@ public sealed class GetInstanceViewHandler(IPlieDbContext db, ICurrentUser user,
             HistoryTypes.ErrorThrown => ($"Erreur métier « {Text("errorCode")} » : {element}", Text("message"), false),
             _ => (h.Type, h.Data, true),
         };
-        return new InstanceHistoryEntry(h.Id, h.At, h.Type, what, detail, h.ElementId, h.ElementName, h.TaskId, h.UserId, name(h.UserId),
+        return new InstanceHistoryEntry(h.Id, h.At, h.Type, what, detail, h.ElementId, shownName, h.TaskId, h.UserId, name(h.UserId),
             technical, data);
     }
 
