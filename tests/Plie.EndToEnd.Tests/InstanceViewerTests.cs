@@ -47,6 +47,12 @@ public sealed class InstanceViewerTests(PlieApp app) : IClassFixture<PlieApp>
         await Expect(superviseur.GetByTestId("history-row").Filter(new() { HasText = "Incident : Contrôle de l'éligibilité" })).ToBeVisibleAsync();
         await Expect(superviseur.GetByTestId("instance-tasks")).ToContainTextAsync("Aucune tâche ouverte.");
 
+        // The conseiller of the file sees the case and its incident, but acting on it is for the supervision.
+        await conseiller.GotoAsync($"/instances/{instanceId}");
+        await Expect(conseiller.GetByTestId("incident")).ToContainTextAsync("intake.check-eligibility");
+        await Expect(conseiller.GetByTestId("incident-retry")).ToHaveCountAsync(0);
+        await Expect(conseiller.GetByTestId("instance-cancel")).ToHaveCountAsync(0);
+
         // Clicking the failed step shows what happened there.
         await superviseur.Locator("[data-element-id='Task_Check']").First.ClickAsync();
         await Expect(superviseur.GetByTestId("element-details")).ToContainTextAsync("Incident : Contrôle de l'éligibilité");
@@ -133,6 +139,28 @@ public sealed class InstanceViewerTests(PlieApp app) : IClassFixture<PlieApp>
         await Expect(problem).ToContainTextAsync("« Entretien final » (Task_Final) n'existe pas dans la version 2");
         await superviseur.Keyboard.PressAsync("Escape");
         await Expect(superviseur.GetByTestId("instance-version")).ToHaveTextAsync("1");
+
+        // Its task goes to someone of its group; then the case is cancelled, with a reason.
+        await superviseur.GetByTestId("instance-task-reassign").ClickAsync();
+        await SelectAsync(superviseur, "reassign-user", "Isabelle Deswarte");
+        await superviseur.GetByTestId("reassign-confirm").ClickAsync();
+        await Expect(superviseur.GetByTestId("instance-task-assignee")).ToHaveTextAsync("Isabelle Deswarte");
+        await Expect(superviseur.GetByTestId("history-row").Filter(new() { HasText = "Tâche confiée à Isabelle Deswarte : Entretien final" })).ToBeVisibleAsync();
+        await superviseur.GetByTestId("instance-cancel").ClickAsync();
+        await superviseur.GetByTestId("cancel-confirm").ClickAsync();
+        await Expect(superviseur.GetByText("Le motif d'annulation est obligatoire.").First).ToBeVisibleAsync();
+        await superviseur.GetByTestId("cancel-reason").FillAsync("Doublon du premier suivi.");
+        await superviseur.GetByTestId("cancel-confirm").ClickAsync();
+        await Expect(superviseur.GetByTestId("instance-state")).ToHaveTextAsync("Annulée");
+        await Expect(superviseur.GetByTestId("history-row").Filter(new() { HasText = "Dossier annulé" })).ToContainTextAsync("Doublon du premier suivi.");
+        await Expect(superviseur.GetByTestId("instance-tasks")).ToContainTextAsync("Aucune tâche ouverte.");
+
+        // A conseiller of another antenne does not see the case at all.
+        var otherAntenne = await app.SignInAsync("conseiller.grande-synthe");
+        await otherAntenne.GotoAsync($"/instances/{stuck}");
+        await Expect(otherAntenne.GetByTestId("problem")).ToContainTextAsync("n'existe pas ou ne vous est pas accessible");
+        await Expect(otherAntenne.GetByTestId("instance-header")).ToHaveCountAsync(0);
+        await otherAntenne.Context.CloseAsync();
 
         await conseiller.Context.CloseAsync();
         await admin.Context.CloseAsync();
