@@ -43,6 +43,19 @@ public interface IWorkflowEngine
     /// <summary>Runs a job acquired by <paramref name="workerId"/>. A failure is recorded (retries, incident), not thrown.</summary>
     Task<JobOutcome> ExecuteJobAsync(Guid jobId, string workerId, CancellationToken ct = default);
 
+    /// <summary>
+    /// Moves a running instance to another version of its process (same key). Refused with
+    /// <see cref="WorkflowMigrationRefusedException"/> when an element where the instance stands (a waiting token, an open
+    /// task, a timer, a message subscription) does not exist in the target with the same type in the same scope.
+    /// Timers and subscriptions keep their due times; the history records the change.
+    /// </summary>
+    Task<MigrationResult> MigrateInstanceAsync(Guid instanceId, Guid targetDefinitionId, string? user, CancellationToken ct = default);
+
+    /// <summary>Migrates every running instance of version <paramref name="fromVersion"/> of a process to
+    /// <paramref name="toVersion"/>, each in its own transaction; one result per instance (migrated or refused, and why).</summary>
+    Task<IReadOnlyList<MigrationResult>> MigrateInstancesAsync(string processKey, int fromVersion, int toVersion, string? user,
+        CancellationToken ct = default);
+
     /// <summary>The current variables of an instance (process scope).</summary>
     Task<IReadOnlyDictionary<string, JsonNode?>> GetVariablesAsync(Guid instanceId, CancellationToken ct = default);
 }
@@ -55,6 +68,9 @@ public sealed record ValidationError(string? ElementId, string Message)
 public sealed record DeploymentResult(ProcessDefinitionRecord Definition, bool Created);
 
 public sealed record CorrelationResult(IReadOnlyList<Guid> InstanceIds, bool StartedNewInstance);
+
+/// <param name="Refusal">Why the instance was not migrated (null when it was).</param>
+public sealed record MigrationResult(Guid InstanceId, int FromVersion, int ToVersion, bool Migrated, string? Refusal = null);
 
 public enum JobOutcome { Executed, Failed, IncidentCreated, NotFound }
 

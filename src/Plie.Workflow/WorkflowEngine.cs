@@ -11,7 +11,7 @@ using Plie.Workflow.Runtime;
 namespace Plie.Workflow;
 
 /// <inheritdoc />
-public sealed class WorkflowEngine(
+public sealed partial class WorkflowEngine(
     IWorkflowStore store,
     DefinitionCache definitions,
     IServiceTaskInvoker services,

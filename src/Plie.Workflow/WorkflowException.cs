@@ -18,3 +18,13 @@ public sealed class BpmnErrorException(string errorCode, string? message = null)
 {
     public string ErrorCode { get; } = errorCode;
 }
+
+/// <summary>
+/// An instance cannot move to another version: <see cref="Reasons"/> names each element where it stands that the target
+/// lacks (or has with another type or in another scope).
+/// </summary>
+public sealed class WorkflowMigrationRefusedException(IReadOnlyList<string> reasons)
+    : WorkflowException("Migration impossible : " + string.Join(" ; ", reasons))
+{
+    public IReadOnlyList<string> Reasons { get; } = reasons;
+}

@@ -19,7 +19,8 @@ public sealed record ParticipantFile(
     FseEntryData Fse, IReadOnlyList<string> FseMissing,
     IReadOnlyList<InterviewView> Interviews, IReadOnlyList<DecisionView> Decisions,
     IReadOnlyList<DocumentView> Documents, IReadOnlyList<RequiredDocumentStatus> RequiredDocuments,
-    IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<OpenTaskView> OpenTasks, ContractView? Contract, bool ReportsVisible);
+    IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<OpenTaskView> OpenTasks, ContractView? Contract, bool ReportsVisible,
+    IReadOnlyList<ProcedureView> Procedures);
 
 public sealed record InterviewView(int Number, DateOnly HeldOn, string? Report, string By);
 public sealed record DecisionView(string Step, string Outcome, string? Reason, string By, DateTimeOffset At);
@@ -28,6 +29,9 @@ public sealed record DocumentView(Guid Id, string TypeCode, string FileName, str
 public sealed record TimelineEntry(DateTimeOffset At, string What, string? Who, string? Detail);
 public sealed record OpenTaskView(Guid Id, string Name, string? Assignee, IReadOnlyList<string> CandidateGroups, DateTimeOffset? DueAt,
     bool Late, string? FormKey);
+/// <summary>A process instance of the participant (business key = participant id), for the link to its viewer.</summary>
+public sealed record ProcedureView(Guid InstanceId, string ProcessKey, string? ProcessName, int Version, InstanceState State,
+    DateTimeOffset StartedAt, DateTimeOffset? EndedAt);
 public sealed record ContractView(Guid Id, DateTimeOffset SignedAt, string CounsellorId, string DocumentSha256, string SignedPdfSha256);
 
 public sealed class GetParticipantFileHandler(IPlieDbContext db, ICurrentUser user, TimeProvider clock)
@@ -49,7 +53,11 @@ public sealed class GetParticipantFileHandler(IPlieDbContext db, ICurrentUser us
                 d.UploadedAt, d.UploadedBy)).ToListAsync(ct);
         var required = await DocumentsStatus.RequiredAsync(db, p.Id, p.EntryDate ?? DateOnly.FromDateTime(now.UtcDateTime), ct);
         var key = p.Id.ToString();
-        var instanceIds = await db.ProcessInstances.AsNoTracking().Where(i => i.BusinessKey == key).Select(i => i.Id).ToListAsync(ct);
+        var procedures = (await db.ProcessInstances.AsNoTracking().Where(i => i.BusinessKey == key)
+            .Join(db.ProcessDefinitions, i => i.DefinitionId, d => d.Id, (i, d) => new ProcedureView(i.Id, i.DefinitionKey, d.Name,
+                i.DefinitionVersion, i.State, i.StartedAt, i.EndedAt))
+            .ToListAsync(ct)).OrderBy(p => p.StartedAt).ToList();
+        var instanceIds = procedures.Select(i => i.InstanceId).ToList();
         var history = await db.HistoryEvents.AsNoTracking()
             .Where(h => instanceIds.Contains(h.InstanceId) && (h.Type == HistoryTypes.TaskCompleted || h.Type == HistoryTypes.InstanceStarted
                         || h.Type == HistoryTypes.InstanceCompleted || h.Type == HistoryTypes.InstanceCancelled || h.Type == HistoryTypes.IncidentCreated
@@ -82,7 +90,7 @@ public sealed class GetParticipantFileHandler(IPlieDbContext db, ICurrentUser us
             p.PrescriberType, p.PrescriberName, p.PriorityPublics, p.Fse, p.Fse.Missing(p.Phone, p.Email),
             interviews, reports ? decisions : decisions.Select(d => d with { Reason = null }).ToList(), documents, required, timeline,
             tasks.Select(t => new OpenTaskView(t.Id, t.Name ?? t.ElementId, t.Assignee, t.CandidateGroups, t.DueAt, t.DueAt < now, t.FormKey)).ToList(),
-            contract, reports);
+            contract, reports, procedures);
     }
 
     public static string StatusLabel(ParticipantStatus status) => status switch

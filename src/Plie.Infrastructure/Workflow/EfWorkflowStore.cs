@@ -193,6 +193,14 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             .Select(i => i.Id)
             .ToListAsync(ct);
 
+    public Task<List<Guid>> FindRunningInstancesAsync(Guid definitionId, CancellationToken ct) =>
+        db.ProcessInstances
+            .AsNoTracking()
+            .Where(i => i.DefinitionId == definitionId && i.State == InstanceState.Running)
+            .OrderBy(i => i.StartedAt)
+            .Select(i => i.Id)
+            .ToListAsync(ct);
+
     public async Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct) =>
         await db.Jobs.FindAsync([jobId], ct);
 

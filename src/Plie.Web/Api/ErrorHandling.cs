@@ -39,6 +39,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
                 }),
             WorkflowNotFoundException or NotFoundException => Problem(404, "Introuvable", exception.Message),
             WorkflowConflictException => Problem(409, "Conflit", exception.Message),
+            WorkflowMigrationRefusedException => Problem(409, "Migration impossible", exception.Message),
             DbUpdateConcurrencyException => Problem(409, "Conflit", "Quelqu'un d'autre vient de modifier ces données : rechargez la page."),
             UnauthorizedAccessException => Problem(403, "Accès refusé", exception.Message),
             WorkflowException => Problem(422, "Étape impossible", exception.Message),

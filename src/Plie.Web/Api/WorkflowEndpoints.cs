@@ -12,6 +12,8 @@ using Plie.Application.Workflow.DeployDefinition;
 using Plie.Application.Workflow.GetDefinitionXml;
 using Plie.Application.Workflow.GetInstance;
 using Plie.Application.Workflow.GetInstanceHistory;
+using Plie.Application.Workflow.GetInstanceView;
+using Plie.Application.Workflow.MigrateInstance;
 using Plie.Application.Workflow.GetTask;
 using Plie.Application.Workflow.ListDefinitions;
 using Plie.Application.Workflow.ListTopics;
@@ -22,6 +24,7 @@ using Plie.Application.Workflow.RetryIncident;
 using Plie.Application.Workflow.StartInstance;
 using Plie.Application.Workflow.UnclaimTask;
 using Plie.Application.Workflow.ValidateDefinition;
+using Plie.Workflow;
 using Plie.Workflow.Ports;
 
 using Plie.Web.Auth;
@@ -82,8 +85,20 @@ public static class WorkflowEndpoints
             .Produces<string>(StatusCodes.Status200OK, "application/xml")
             .ProducesProblems(400, 404);
 
+        group.MapPost("/{key}/migrate", (string key, MigrateVersionRequest request, ISender sender, CancellationToken ct) =>
+                sender.Send(new MigrateInstancesCommand(key, request.FromVersion, request.ToVersion), ct))
+            .WithName("MigrateInstances")
+            .WithSummary("Migrer toutes les instances en cours d'une version vers une autre")
+            .WithDescription("Corps : { fromVersion, toVersion }. Chaque instance est migrée seule ; la réponse donne pour chacune migrated et, sinon, refusal (les éléments absents de la version cible).")
+            .Produces<IReadOnlyList<MigrationResult>>()
+            .ProducesProblems(400, 404, 415)
+            .RequireAuthorization(PliePolicies.Supervision);
+
         return group;
     }
+
+    /// <summary>Which running instances move, and where.</summary>
+    public sealed record MigrateVersionRequest(int FromVersion, int ToVersion);
 
     private static async Task<Results<Created<DefinitionDeployed>, Ok<DefinitionDeployed>>> DeployAsync(BpmnUpload model,
         ISender sender, LinkGenerator links, HttpContext http, CancellationToken ct)
@@ -107,6 +122,9 @@ public static class WorkflowEndpoints
 
     /// <summary>Why an instance is cancelled (kept in its history).</summary>
     public sealed record CancelInstanceRequest(string Reason);
+
+    /// <summary>The version of the same process to move the instance to.</summary>
+    public sealed record MigrateInstanceRequest(int TargetVersion);
 
     public static RouteGroupBuilder MapInstancesApi(this IEndpointRouteBuilder app)
     {
@@ -141,6 +159,19 @@ public static class WorkflowEndpoints
             .WithName("GetInstanceHistory")
             .WithSummary("Obtenir l'historique d'une instance, dans l'ordre")
             .ProducesProblems(400, 404);
+
+        group.MapGet("/{id:guid}/view", (Guid id, ISender sender, CancellationToken ct) => sender.Send(new GetInstanceViewQuery(id), ct))
+            .WithName("GetInstanceView")
+            .WithSummary("Obtenir le suivi d'une instance : diagramme, chemin parcouru, historique en français, tâches, minuteurs, incidents, versions plus récentes, actions permises")
+            .ProducesProblems(400, 404);
+
+        group.MapPost("/{id:guid}/migrate", (Guid id, MigrateInstanceRequest request, ISender sender, CancellationToken ct) =>
+                sender.Send(new MigrateInstanceCommand(id, request.TargetVersion), ct))
+            .WithName("MigrateInstance")
+            .WithSummary("Migrer une instance en cours vers une autre version de son processus")
+            .WithDescription("Corps : { targetVersion }. 409 si un élément où se trouve l'instance (tâche, jeton, minuterie, message) n'existe pas dans la version cible (le motif les nomme).")
+            .Produces<MigrationResult>()
+            .ProducesProblems(400, 404, 409, 415);
 
         group.MapPost("/{id:guid}/cancel", async Task<NoContent> (Guid id, CancelInstanceRequest request, ISender sender, CancellationToken ct) =>
             {

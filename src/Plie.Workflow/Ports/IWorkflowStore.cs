@@ -38,6 +38,9 @@ public interface IWorkflowStore
     /// <summary>Running instances started by a call activity's execution.</summary>
     Task<List<Guid>> FindCalledInstancesAsync(Guid parentExecutionId, CancellationToken ct);
 
+    /// <summary>Running instances of a definition (version), oldest first, read without tracking.</summary>
+    Task<List<Guid>> FindRunningInstancesAsync(Guid definitionId, CancellationToken ct);
+
     Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct);
     Task<IncidentRecord?> GetIncidentAsync(Guid incidentId, CancellationToken ct);
     /// <summary>Subscriptions of running instances waiting for this message (and business key, when given), read without tracking.</summary>

@@ -173,6 +173,8 @@ public sealed class HistoryEventRecord
     public long Id { get; set; }
     public Guid InstanceId { get; set; }
     public DateTimeOffset At { get; set; }
+    /// <summary>A <see cref="HistoryTypes"/> constant. ElementEntered carries the sequence flow the token came by
+    /// (data: via) when it came by one.</summary>
     public required string Type { get; set; }
     public string? ElementId { get; set; }
     public string? ElementType { get; set; }
@@ -205,4 +207,6 @@ public static class HistoryTypes
     public const string IncidentCreated = "IncidentCreated";
     public const string IncidentResolved = "IncidentResolved";
     public const string ErrorThrown = "ErrorThrown";
+    /// <summary>The instance moved to another version of its process (data: fromVersion, toVersion).</summary>
+    public const string InstanceMigrated = "InstanceMigrated";
 }

@@ -110,7 +110,7 @@ internal sealed class StepRunner(
         exec.ActivityId = node.Id;
         exec.State = ExecutionState.Active;
         exec.EnteredAt = now;
-        History(s, HistoryTypes.ElementEntered, node);
+        History(s, HistoryTypes.ElementEntered, node, exec.ArrivedVia is { } via ? new JsonObject { ["via"] = via } : null);
         if (node.AsyncBefore)
         {
             exec.State = ExecutionState.Waiting;

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Plie.Application.Common;
+
+namespace Plie.Web.Tests;
+
+public sealed class MigrationApiTests : ApiTestBase
+{
+    /// <summary>Version 3 of api-review: its « review » step is gone (replaced by « triage »).</summary>
+    private const string ReviewWithoutReview = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="test">
+          <bpmn:process id="api-review" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="triage" />
+            <bpmn:userTask id="triage" name="Trier" camunda:candidateGroups="testeurs" />
+            <bpmn:sequenceFlow id="f2" sourceRef="triage" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    [Fact]
+    public async Task The_view_of_an_instance_gives_its_diagram_path_french_history_and_the_actions_allowed()
+    {
+        var xml = Models.Review();
+        await DeployOkAsync(xml);
+        var instanceId = Id(await StartAsync("api-review", new { montant = 1200 }));
+        await DeployOkAsync(Models.Review(name: "Relecture, version 2"));
+
+        var view = await GetJsonAsync($"/api/workflow/instances/{instanceId}/view");
+
+        Assert.Equal(xml, (string?)view["xml"]);
+        Assert.Equal(["review"], view["activeElementIds"]!.AsArray().Select(e => (string?)e));
+        Assert.Equal(["start", "f1"], view["completedElementIds"]!.AsArray().Select(e => (string?)e));
+        Assert.Contains(view["history"]!.AsArray(), h => (string?)h!["what"] == "Procédure démarrée (version 1)");
+        Assert.Contains(view["history"]!.AsArray(), h => (string?)h!["what"] == "Tâche créée : Relire le dossier");
+        Assert.Equal(1200, (int)view["variables"]!["montant"]!);
+        var task = Assert.Single(view["openTasks"]!.AsArray())!;
+        Assert.Equal(["testeurs", "relecteurs"], task["candidateGroups"]!.AsArray().Select(g => (string?)g));
+        Assert.Equal([2], view["newerVersions"]!.AsArray().Select(v => (int)v!["version"]!));
+        Assert.True((bool)view["actions"]!["migrate"]!);
+        Assert.True((bool)view["actions"]!["reassign"]!);
+        Assert.False((bool)view["actions"]!["retry"]!);
+
+        await AssertProblemAsync(await Client.GetAsync($"/api/workflow/instances/{Guid.NewGuid()}/view"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Migrating_moves_the_instance_when_its_step_still_exists_and_answers_409_naming_the_step_otherwise()
+    {
+        await DeployOkAsync(Models.Review());
+        var instanceId = Id(await StartAsync("api-review"));
+        await DeployOkAsync(Models.Review(name: "Relecture, version 2"));
+        await DeployOkAsync(ReviewWithoutReview);
+
+        var conseiller = TestAuthHandler.Value("conseiller.test", "Dunkerque-Centre", PlieRoles.Conseiller);
+        using (var forbidden = await SendAsAsync(conseiller, HttpMethod.Post, $"/api/workflow/instances/{instanceId}/migrate", new { targetVersion = 2 }))
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+
+        using (var refused = await PostJsonAsync($"/api/workflow/instances/{instanceId}/migrate", new { targetVersion = 3 }))
+        {
+            var problem = await AssertProblemAsync(refused, HttpStatusCode.Conflict);
+            Assert.Equal("Migration impossible", (string?)problem["title"]);
+            Assert.Contains("« Relire le dossier » (review) n'existe pas dans la version 3", (string?)problem["detail"]);
+        }
+        await AssertProblemAsync(await PostJsonAsync($"/api/workflow/instances/{instanceId}/migrate", new { targetVersion = 9 }), HttpStatusCode.NotFound);
+
+        using (var migrated = await PostJsonAsync($"/api/workflow/instances/{instanceId}/migrate", new { targetVersion = 2 }))
+        {
+            Assert.Equal(HttpStatusCode.OK, migrated.StatusCode);
+            var result = await JsonAsync(migrated);
+            Assert.True((bool)result["migrated"]!);
+            Assert.Equal(1, (int)result["fromVersion"]!);
+        }
+        var details = await GetJsonAsync($"/api/workflow/instances/{instanceId}");
+        Assert.Equal(2, (int)details["instance"]!["processVersion"]!);
+        var history = (await GetJsonAsync($"/api/workflow/instances/{instanceId}/view"))["history"]!.AsArray();
+        var entry = Assert.Single(history, h => (string?)h!["type"] == "InstanceMigrated")!;
+        Assert.Equal("Migrée de la version 1 à la version 2", (string?)entry["what"]);
+        Assert.Equal("test.admin", (string?)entry["userId"]);
+    }
+
+    [Fact]
+    public async Task Migrating_a_version_answers_one_result_per_running_instance()
+    {
+        await DeployOkAsync(Models.Review());
+        var first = Id(await StartAsync("api-review"));
+        var second = Id(await StartAsync("api-review"));
+        await DeployOkAsync(ReviewWithoutReview);
+
+        using var response = await PostJsonAsync("/api/workflow/definitions/api-review/migrate", new { fromVersion = 1, toVersion = 2 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await JsonAsync(response)).AsArray();
+        Assert.Equal([first, second], results.Select(r => Id(r, "instanceId")).Order());
+        Assert.All(results, r =>
+        {
+            Assert.False((bool)r!["migrated"]!);
+            Assert.Contains("review", (string?)r["refusal"]);
+        });
+        await AssertProblemAsync(await PostJsonAsync("/api/workflow/definitions/api-review/migrate", new { fromVersion = 1, toVersion = 1 }),
+            HttpStatusCode.BadRequest);
+    }
+}
