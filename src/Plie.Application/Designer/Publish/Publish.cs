@@ -94,12 +94,25 @@ public sealed class ListPublicationsHandler(IPlieDbContext db) : IQueryHandler<L
     {
         var versions = await db.ProcessDefinitions.AsNoTracking().Where(d => d.Key == query.Key)
             .Select(d => new Publication(d.DeployedAt, d.DeployedBy, "published", d.Version)).ToListAsync(ct);
-        var prefix = $"{{\"key\":\"{query.Key}\"";
-        var audit = await db.AuditEntries.AsNoTracking()
-            .Where(a => a.ParticipantId == null && a.Action.StartsWith("procedure.") && a.Details != null && a.Details.StartsWith(prefix))
-            .Where(a => a.Action != "procedure.published") // the version itself says it
-            .OrderByDescending(a => a.Id).Take(200)
-            .Select(a => new Publication(a.At, a.UserId, a.Action.Substring("procedure.".Length), null)).ToListAsync(ct);
-        return versions.Concat(audit).OrderByDescending(p => p.At).ToList();
+        // Details is jsonb ({ "key": …, … }): the manager's latest actions are few, filtered here by key.
+        var recent = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.ParticipantId == null && a.Action.StartsWith("procedure.") && a.Action != "procedure.published")
+            .OrderByDescending(a => a.Id).Take(1000)
+            .Select(a => new { a.At, a.UserId, a.Action, a.Details }).ToListAsync(ct);
+        var audit = recent.Where(a => KeyOf(a.Details) == query.Key)
+            .Select(a => new Publication(a.At, a.UserId, a.Action["procedure.".Length..], null));
+        return versions.Concat(audit).OrderByDescending(p => p.At).ThenByDescending(p => p.Version).ToList();
+    }
+
+    private static string? KeyOf(string? details)
+    {
+        try
+        {
+            return details is null ? null : (string?)System.Text.Json.Nodes.JsonNode.Parse(details)?["key"];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 }
