@@ -56,6 +56,22 @@ public sealed class DesignerTests(PlieApp app) : IClassFixture<PlieApp>
         await ScreenshotAsync(gestionnaire, "designer-properties");
 
         await SaveAsync(gestionnaire);
+
+        // Essai: a throwaway run reaches the new step after the interview, with its two fields.
+        await gestionnaire.GetByTestId("designer-dry-run").ClickAsync();
+        await gestionnaire.GetByTestId("dry-run-variables").FillAsync("{ \"conseiller\": \"conseiller.test\", \"documentsReminderDelay\": \"P7D\" }");
+        await gestionnaire.GetByTestId("dry-run-start").ClickAsync();
+        var dryTask = gestionnaire.GetByTestId("dry-run-task");
+        await Expect(dryTask.GetByTestId("dry-run-task-name")).ToHaveTextAsync(FirstInterviewStep);
+        await dryTask.GetByTestId("dry-run-complete").ClickAsync();
+        await Expect(dryTask.GetByTestId("dry-run-task-name")).ToHaveTextAsync(NewStep);
+        await Expect(dryTask.GetByTestId("dry-run-field")).ToHaveCountAsync(2);
+        await Expect(Element(gestionnaire, taskId)).ToHaveClassAsync(new Regex("plie-active"));
+        await Expect(Element(gestionnaire, "Task_FirstInterview")).ToHaveClassAsync(new Regex("plie-done"));
+        await gestionnaire.EvaluateAsync("() => window.scrollBy(0, 420)");
+        await ScreenshotAsync(gestionnaire, "designer-dry-run");
+        await gestionnaire.GetByTestId("designer-dry-run").ClickAsync();
+
         await ValidateAsync(gestionnaire);
         await Expect(gestionnaire.GetByTestId("designer-valid")).ToBeVisibleAsync();
 
