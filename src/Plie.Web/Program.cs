@@ -58,6 +58,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapOpenApi().AllowAnonymous();
 app.MapWorkflowApi();
 app.MapIntakeApi();
+app.MapDesignerApi();
 app.MapFileEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plie.Workflow.Ports;
 using Plie.Workflow.Runtime;
+using Plie.Workflow.Runtime.DryRun;
 
 namespace Plie.Workflow;
 
@@ -15,6 +16,7 @@ public static class DependencyInjection
         services.TryAddSingleton<DefinitionCache>();
         services.TryAddSingleton<IFormCatalog, AnyFormCatalog>();
         services.TryAddScoped<IWorkflowEngine, WorkflowEngine>();
+        services.TryAddSingleton<DryRunFactory>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Plie.Domain.Auditing;
+using Plie.Domain.Designer;
 using Plie.Domain.Intake;
 using Plie.Domain.ReferenceData;
 using Plie.Domain.Participants;
@@ -21,6 +22,7 @@ public interface IPlieDbContext
     DbSet<EngagementContract> EngagementContracts { get; }
     DbSet<ReferenceItem> ReferenceItems { get; }
     DbSet<Antenne> Antennes { get; }
+    DbSet<ProcessDraft> ProcessDrafts { get; }
 
     DbSet<ProcessDefinitionRecord> ProcessDefinitions { get; }
     DbSet<ProcessInstanceRecord> ProcessInstances { get; }

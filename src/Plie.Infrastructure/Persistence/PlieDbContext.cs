@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 using Plie.Application.Common;
 using Plie.Domain.Auditing;
+using Plie.Domain.Designer;
 using Plie.Domain.Intake;
 using Plie.Domain.ReferenceData;
 using Plie.Domain.Participants;
@@ -31,6 +32,7 @@ public class PlieDbContext(DbContextOptions<PlieDbContext> options) : DbContext(
     public DbSet<EngagementContract> EngagementContracts => Set<EngagementContract>();
     public DbSet<ReferenceItem> ReferenceItems => Set<ReferenceItem>();
     public DbSet<Antenne> Antennes => Set<Antenne>();
+    public DbSet<ProcessDraft> ProcessDrafts => Set<ProcessDraft>();
 
     public DbSet<ProcessDefinitionRecord> ProcessDefinitions => Set<ProcessDefinitionRecord>();
     public DbSet<ProcessInstanceRecord> ProcessInstances => Set<ProcessInstanceRecord>();

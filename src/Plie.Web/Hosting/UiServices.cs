@@ -21,6 +21,9 @@ public static class UiServices
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, UiUserCircuitHandler>());
         services.AddScoped<UiSender>();
         services.AddScoped<Components.Shared.ReferenceDataCache>();
+        // The task forms of the screens: what the deploy check and the designer's form picker know (replaces the
+        // engine's accept-all default).
+        services.AddSingleton<Plie.Workflow.Ports.IFormCatalog, Components.Tasks.TaskFormCatalog>();
         services.AddTransient<MudBlazor.MudLocalizer, Components.Shared.FrenchMudLocalizer>();
 
         return builder;

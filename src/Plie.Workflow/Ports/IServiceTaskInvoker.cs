@@ -32,4 +32,10 @@ public interface IFormCatalog
 {
     /// <summary>False when the form key has no form. A catalogue with no forms at all accepts every key.</summary>
     bool IsKnown(string formKey);
+
+    /// <summary>The forms a user task may name (camunda:formKey), with a label for people; empty when unknown.</summary>
+    IReadOnlyList<FormDescriptor> Forms => [];
 }
+
+/// <summary>A form of the screens, as the designer's picker shows it.</summary>
+public sealed record FormDescriptor(string Key, string Label);

@@ -71,6 +71,9 @@ function createModeler(container, panel, catalogue, dotnetRef) {
     moddleExtensions: { camunda: camundaModdle }
   });
 
+  // Lets tests and the browser console reach the modeler of a designer canvas.
+  container.plieModeler = modeler;
+
   if (dotnetRef) {
     modeler.get('eventBus').on('commandStack.changed', () => dotnetRef.invokeMethodAsync('OnDiagramChanged'));
     listenToClicks(modeler, dotnetRef, 'OnElementClicked');
@@ -162,4 +165,16 @@ function createViewer(container, dotnetRef) {
   };
 }
 
-window.PlieBpmn = { createModeler, createViewer };
+/** Saves text as a file in the browser (the designer's « Télécharger .bpmn » of the model on the canvas). */
+function download(fileName, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/xml' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+window.PlieBpmn = { createModeler, createViewer, download };

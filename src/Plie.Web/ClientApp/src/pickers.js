@@ -74,8 +74,6 @@ function FormKeyEntry({ element, id }) {
 }
 
 function PliePickersProvider(propertiesPanel, plieCatalogue) {
-  propertiesPanel.registerProvider(LOW_PRIORITY, this);
-
   this.getGroups = (element) => (groups) => {
     const entries = [];
     if (is(element, 'bpmn:ServiceTask')) {
@@ -98,6 +96,9 @@ function PliePickersProvider(propertiesPanel, plieCatalogue) {
     }
     return groups;
   };
+
+  // After getGroups exists: the panel refuses (and logs) a provider without it.
+  propertiesPanel.registerProvider(LOW_PRIORITY, this);
 }
 
 PliePickersProvider.$inject = ['propertiesPanel', 'plieCatalogue'];
