@@ -615,6 +615,10 @@ namespace Plie.Infrastructure.Persistence.Migrations
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_executions_instance_id");
 
+                    b.HasIndex(new[] { "ActivityId" }, "ix_executions_waiting_activity")
+                        .HasDatabaseName("ix_executions_waiting_activity")
+                        .HasFilter("state = 'Waiting'");
+
                     b.ToTable("executions", "wf");
                 });
 
@@ -985,6 +989,13 @@ namespace Plie.Infrastructure.Persistence.Migrations
                     b.HasIndex("DefinitionKey", "State")
                         .HasDatabaseName("ix_process_instances_definition_key_state");
 
+                    b.HasIndex(new[] { "LastActivityAt" }, "ix_process_instances_running_last_activity")
+                        .HasDatabaseName("ix_process_instances_running_last_activity")
+                        .HasFilter("state = 'Running'");
+
+                    b.HasIndex(new[] { "StartedAt" }, "ix_process_instances_started_at")
+                        .HasDatabaseName("ix_process_instances_started_at");
+
                     b.ToTable("process_instances", "wf");
                 });
 
@@ -1109,6 +1120,12 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("State", "DueAt")
                         .HasDatabaseName("ix_user_tasks_state_due_at");
+
+                    b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap")
+                        .HasDatabaseName("ix_user_tasks_open_heatmap")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap"), new[] { "DueAt" });
 
                     b.ToTable("user_tasks", "wf");
                 });

@@ -29,5 +29,9 @@ internal sealed class UserTaskRecordConfiguration : IEntityTypeConfiguration<Use
         builder.HasIndex(x => x.CandidateGroups).HasMethod("gin").HasFilter(OpenFilter);
         builder.HasIndex(x => x.CandidateUsers).HasMethod("gin").HasFilter(OpenFilter);
         builder.HasIndex(x => x.ProcessKey).HasFilter(OpenFilter);
+        // Supervision heatmap: open tasks of a process grouped by element, median by creation, late by due date
+        // (an index-only scan).
+        builder.HasIndex(x => new { x.ProcessKey, x.ElementId, x.CreatedAt }, "ix_user_tasks_open_heatmap")
+            .IncludeProperties(x => x.DueAt).HasFilter(OpenFilter);
     }
 }

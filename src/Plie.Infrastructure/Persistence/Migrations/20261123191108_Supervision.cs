@@ -1,0 +1,66 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Plie.Infrastructure.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class Supervision : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "ix_user_tasks_open_heatmap",
+                schema: "wf",
+                table: "user_tasks",
+                columns: new[] { "process_key", "element_id", "created_at" },
+                filter: "state = 'Open'")
+                .Annotation("Npgsql:IndexInclude", new[] { "due_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_process_instances_running_last_activity",
+                schema: "wf",
+                table: "process_instances",
+                column: "last_activity_at",
+                filter: "state = 'Running'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_process_instances_started_at",
+                schema: "wf",
+                table: "process_instances",
+                column: "started_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_executions_waiting_activity",
+                schema: "wf",
+                table: "executions",
+                column: "activity_id",
+                filter: "state = 'Waiting'");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_user_tasks_open_heatmap",
+                schema: "wf",
+                table: "user_tasks");
+
+            migrationBuilder.DropIndex(
+                name: "ix_process_instances_running_last_activity",
+                schema: "wf",
+                table: "process_instances");
+
+            migrationBuilder.DropIndex(
+                name: "ix_process_instances_started_at",
+                schema: "wf",
+                table: "process_instances");
+
+            migrationBuilder.DropIndex(
+                name: "ix_executions_waiting_activity",
+                schema: "wf",
+                table: "executions");
+        }
+    }
+}
