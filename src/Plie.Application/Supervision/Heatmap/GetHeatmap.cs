@@ -56,10 +56,14 @@ public sealed class GetHeatmapHandler(IPlieDbContext db, ICurrentUser user, Time
 
         var now = clock.GetUtcNow();
         var utcNow = now.UtcDateTime;
-        // Waits other than user tasks (timers, messages, sub-processes, async jobs, called processes) are tokens;
-        // user tasks are counted from the open tasks, which carry the due date.
-        var otherWaits = model.Nodes.Values.Where(n => n is not UserTask).Select(n => n.Id).ToArray();
+        // Waits other than user tasks (timers, messages, async jobs, called processes) are tokens; user tasks are counted
+        // from the open tasks, which carry the due date. A sub-process's own token is left out: its cases are counted
+        // where they wait inside it.
+        var otherWaits = model.Nodes.Values.Where(n => n is not UserTask and not SubProcess).Select(n => n.Id).ToArray();
         var allVersions = query.Version is null;
+        // Tokens have no process key: they are matched to this process through their instance, unless no other
+        // deployed process has elements of these ids (then the instance join, the costly part, is skipped).
+        var byInstance = !allVersions || await SharesElementIdsAsync(key, otherWaits, ct);
         var rows = await db.Sql<HeatRow>($"""
             SELECT t.element_id AS "ElementId", count(*) AS "Waiting",
                    count(*) FILTER (WHERE t.due_at < {utcNow}) AS "Late",
@@ -72,9 +76,11 @@ public sealed class GetHeatmapHandler(IPlieDbContext db, ICurrentUser user, Time
             UNION ALL
             SELECT e.activity_id, count(DISTINCT e.instance_id), 0,
                    percentile_disc(0.5) WITHIN GROUP (ORDER BY e.entered_at DESC)
-              FROM wf.executions e JOIN wf.process_instances i ON i.id = e.instance_id
+              FROM wf.executions e
              WHERE e.state = 'Waiting' AND e.activity_id = ANY({otherWaits}::text[]) AND NOT e.is_multi_instance_root
-               AND i.state = 'Running' AND i.definition_key = {key} AND ({allVersions} OR i.definition_id = {definitionId})
+               AND (NOT {byInstance} OR e.instance_id IN
+                    (SELECT i.id FROM wf.process_instances i
+                      WHERE i.state = 'Running' AND i.definition_key = {key} AND ({allVersions} OR i.definition_id = {definitionId})))
              GROUP BY e.activity_id
             """).ToListAsync(ct);
 
@@ -91,5 +97,15 @@ public sealed class GetHeatmapHandler(IPlieDbContext db, ICurrentUser user, Time
             .OrderByDescending(e => e.Waiting).ThenBy(e => e.ElementId)
             .ToList();
         return new ProcessHeatmap(definition.Key, definition.Version, definition.Name ?? model.Name, elements);
+    }
+
+    /// <summary>Whether a deployed definition of another process has an element with one of these ids.</summary>
+    private async Task<bool> SharesElementIdsAsync(string key, string[] elementIds, CancellationToken ct)
+    {
+        var others = await db.ProcessDefinitions.AsNoTracking().Where(d => d.Key != key).Select(d => d.Id).ToListAsync(ct);
+        foreach (var id in others)
+            if (await definitions.GetAsync(id, store, ct) is { } other && elementIds.Any(other.Model.Nodes.ContainsKey))
+                return true;
+        return false;
     }
 }

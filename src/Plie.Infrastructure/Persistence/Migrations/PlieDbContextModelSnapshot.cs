@@ -993,6 +993,8 @@ namespace Plie.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_process_instances_running_last_activity")
                         .HasFilter("state = 'Running'");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "LastActivityAt" }, "ix_process_instances_running_last_activity"), new[] { "Id", "DefinitionKey" });
+
                     b.HasIndex(new[] { "StartedAt" }, "ix_process_instances_started_at")
                         .HasDatabaseName("ix_process_instances_started_at");
 
@@ -1120,6 +1122,12 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("State", "DueAt")
                         .HasDatabaseName("ix_user_tasks_state_due_at");
+
+                    b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due")
+                        .HasDatabaseName("ix_user_tasks_open_due")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due"), new[] { "InstanceId" });
 
                     b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap")
                         .HasDatabaseName("ix_user_tasks_open_heatmap")

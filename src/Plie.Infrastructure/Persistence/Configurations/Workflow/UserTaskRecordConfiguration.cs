@@ -33,5 +33,7 @@ internal sealed class UserTaskRecordConfiguration : IEntityTypeConfiguration<Use
         // (an index-only scan).
         builder.HasIndex(x => new { x.ProcessKey, x.ElementId, x.CreatedAt }, "ix_user_tasks_open_heatmap")
             .IncludeProperties(x => x.DueAt).HasFilter(OpenFilter);
+        // Supervision: the cases with an overdue task (an index-only range scan).
+        builder.HasIndex(x => x.DueAt, "ix_user_tasks_open_due").IncludeProperties(x => x.InstanceId).HasFilter(OpenFilter);
     }
 }

@@ -11,6 +11,14 @@ namespace Plie.Infrastructure.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateIndex(
+                name: "ix_user_tasks_open_due",
+                schema: "wf",
+                table: "user_tasks",
+                column: "due_at",
+                filter: "state = 'Open'")
+                .Annotation("Npgsql:IndexInclude", new[] { "instance_id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_user_tasks_open_heatmap",
                 schema: "wf",
                 table: "user_tasks",
@@ -23,7 +31,8 @@ namespace Plie.Infrastructure.Persistence.Migrations
                 schema: "wf",
                 table: "process_instances",
                 column: "last_activity_at",
-                filter: "state = 'Running'");
+                filter: "state = 'Running'")
+                .Annotation("Npgsql:IndexInclude", new[] { "id", "definition_key" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_process_instances_started_at",
@@ -42,6 +51,11 @@ namespace Plie.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_user_tasks_open_due",
+                schema: "wf",
+                table: "user_tasks");
+
             migrationBuilder.DropIndex(
                 name: "ix_user_tasks_open_heatmap",
                 schema: "wf",
