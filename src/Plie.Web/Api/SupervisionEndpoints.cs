@@ -67,9 +67,14 @@ public static class SupervisionEndpoints
         if (string.IsNullOrWhiteSpace(reasons)) return null;
         var parsed = new List<StallReason>();
         foreach (var part in reasons.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            parsed.Add(Enum.TryParse<StallReason>(part, ignoreCase: true, out var reason) && Enum.IsDefined(reason)
-                ? reason
-                : throw new FluentValidation.ValidationException($"Motif inconnu « {part} » : Overdue, Idle ou Incident."));
+        {
+            if (!Enum.TryParse<StallReason>(part, ignoreCase: true, out var reason) || !Enum.IsDefined(reason) || int.TryParse(part, out _))
+            {
+                var message = $"Motif inconnu « {part} » : Overdue, Idle ou Incident.";
+                throw new FluentValidation.ValidationException(message, [new FluentValidation.Results.ValidationFailure("reasons", message)]);
+            }
+            parsed.Add(reason);
+        }
         return parsed;
     }
 }
