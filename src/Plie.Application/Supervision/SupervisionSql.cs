@@ -12,4 +12,8 @@ internal static class SupervisionSql
 {
     public static IQueryable<T> Sql<T>(this IPlieDbContext db, FormattableString sql) =>
         ((DbContext)db).Database.SqlQuery<T>(sql);
+
+    /// <summary>SQL built from pieces: <c>{0}</c>, <c>{1}</c>… in <paramref name="sql"/> are the parameters, in order.</summary>
+    public static IQueryable<T> SqlRaw<T>(this IPlieDbContext db, string sql, IEnumerable<object> parameters) =>
+        ((DbContext)db).Database.SqlQueryRaw<T>(sql, parameters.ToArray());
 }

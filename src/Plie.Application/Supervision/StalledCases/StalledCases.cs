@@ -94,89 +94,94 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
     internal sealed record CaseRow(Guid Id, Guid DefinitionId, string DefinitionKey, int DefinitionVersion, string? BusinessKey,
         DateTimeOffset StartedAt, DateTimeOffset LastActivityAt);
 
+    /// <summary>The list counts this many cases at most (the page shows « 500 ou plus »; later pages count further):
+    /// counting every stuck case of a large base on each page view would cost a scan of all of them.</summary>
+    public const int CountCap = 500;
+
     public async ValueTask<PagedResult<StalledCaseView>> Handle(StalledCasesQuery query, CancellationToken ct)
     {
         if (!ParticipantAccess.Oversees(user))
             throw new UnauthorizedAccessException("La supervision est réservée au superviseur et au Responsable Accompagnement.");
         var now = clock.GetUtcNow();
-        var rows = Candidates(query, now);
-        if (!string.IsNullOrWhiteSpace(query.ProcessKey)) rows = rows.Where(r => r.DefinitionKey == query.ProcessKey);
-        // Filters on the participant, within the files the user may see; the case's business key is the participant id.
-        var visible = db.Participants.AsNoTracking().VisibleTo(user);
-        if (!string.IsNullOrWhiteSpace(query.Antenne))
+        var sql = new CaseFilter(query, now, settings);
+        var order = query.Sort switch
         {
-            var antenne = query.Antenne;
-            rows = rows.Where(r => visible.Any(p => p.Antenne == antenne && p.Id.ToString() == r.BusinessKey));
-        }
-        if (!string.IsNullOrWhiteSpace(query.Referent))
-        {
-            var referent = query.Referent;
-            rows = rows.Where(r => visible.Any(p => p.ReferentUserId == referent && p.Id.ToString() == r.BusinessKey));
-        }
-        if (query.StalledOnly && !string.IsNullOrWhiteSpace(query.Step))
-        {
-            var step = query.Step;
-            rows = rows.Where(r =>
-                db.UserTasks.Any(t => t.InstanceId == r.Id && t.State == UserTaskState.Open && (t.ElementId == step || t.Name == step))
-                || db.Executions.Any(e => e.InstanceId == r.Id && e.State == ExecutionState.Waiting && e.ActivityId == step));
-        }
-        rows = query.Sort switch
-        {
-            StalledSort.NewestFirst => rows.OrderByDescending(r => r.StartedAt).ThenBy(r => r.Id),
-            StalledSort.LongestIdleFirst => rows.OrderBy(r => r.LastActivityAt).ThenBy(r => r.Id),
-            _ => rows.OrderBy(r => r.StartedAt).ThenBy(r => r.Id),
+            StalledSort.NewestFirst => "pi.started_at DESC, pi.id",
+            StalledSort.LongestIdleFirst => "pi.last_activity_at, pi.id",
+            _ => "pi.started_at, pi.id",
         };
-        var (page, total) = await rows.ReadPageAsync(query, ct);
+        var offset = (query.Page - 1) * query.PageSize;
+        var page = await db.SqlRaw<CaseRow>($"""
+            SELECT pi.id AS "Id", pi.definition_id AS "DefinitionId", pi.definition_key AS "DefinitionKey",
+                   pi.definition_version AS "DefinitionVersion", pi.business_key AS "BusinessKey",
+                   pi.started_at AS "StartedAt", pi.last_activity_at AS "LastActivityAt"
+              FROM wf.process_instances pi
+             WHERE {sql.Where}
+             ORDER BY {order}
+             LIMIT {sql.Add(query.PageSize)} OFFSET {sql.Add(offset)}
+            """, sql.Parameters).ToListAsync(ct);
+        var total = page.Count < query.PageSize && (page.Count > 0 || offset == 0)
+            ? offset + page.Count
+            : await db.SqlRaw<int>($"""
+                SELECT count(*)::int AS "Value"
+                  FROM (SELECT 1 FROM wf.process_instances pi WHERE {sql.Where} LIMIT {sql.Add(Math.Max(CountCap, offset + query.PageSize + 1))}) x
+                """, sql.Parameters).SingleAsync(ct);
         var items = page.Count == 0 ? [] : await DescribeAsync(page, now, ct);
         return new PagedResult<StalledCaseView>(items, total, query.Page, query.PageSize);
     }
 
     /// <summary>
-    /// The running cases stuck for one of the reasons asked (or, not stalled only, the cases waiting at the step, or every
-    /// running case), as one statement: each reason is one indexed branch of a UNION, then the instances are joined.
+    /// The WHERE clause on <c>pi</c> (a running instance) and its parameters: stuck for one of the reasons asked — an
+    /// open task past due, no activity since the process's threshold, an open incident, each an indexed EXISTS or a
+    /// column test, switched off by a boolean parameter — or, not stalled only, any running case; then the filters.
+    /// Written so that PostgreSQL walks the instances in the order asked and stops at the page's end.
     /// </summary>
-    private IQueryable<CaseRow> Candidates(StalledCasesQuery query, DateTimeOffset now)
+    private sealed class CaseFilter
     {
-        var reasons = query.Reasons is { Count: > 0 } r ? r : [StallReason.Overdue, StallReason.Idle, StallReason.Incident];
-        var stalled = query.StalledOnly;
-        var overdue = stalled && reasons.Contains(StallReason.Overdue);
-        var idle = stalled && reasons.Contains(StallReason.Idle);
-        var incident = stalled && reasons.Contains(StallReason.Incident);
-        var step = query.Step?.Trim() ?? "";
-        var atStep = !stalled && step.Length > 0;
-        var everything = !stalled && step.Length == 0;
-        // Idle thresholds: per configured process key, else the default; the latest one bounds the index range scan.
-        var keys = settings.IdleDays.Keys.ToArray();
-        var limits = keys.Select(k => now.AddDays(-settings.IdleDaysFor(k)).UtcDateTime).ToArray();
-        var defaultLimit = now.AddDays(-Math.Max(1, settings.DefaultIdleDays)).UtcDateTime;
-        var latestLimit = limits.Append(defaultLimit).Max();
-        var utcNow = now.UtcDateTime;
-        return db.Sql<CaseRow>($"""
-            SELECT pi.id AS "Id", pi.definition_id AS "DefinitionId", pi.definition_key AS "DefinitionKey",
-                   pi.definition_version AS "DefinitionVersion", pi.business_key AS "BusinessKey",
-                   pi.started_at AS "StartedAt", pi.last_activity_at AS "LastActivityAt"
-            FROM (
-                SELECT t.instance_id AS id FROM wf.user_tasks t
-                 WHERE {overdue} AND t.state = 'Open' AND t.due_at < {utcNow}
-                UNION
-                SELECT i.id FROM wf.process_instances i
-                 WHERE {idle} AND i.state = 'Running' AND i.last_activity_at < {latestLimit}
-                   AND i.last_activity_at < COALESCE(
-                       (SELECT l.t FROM unnest({keys}::text[], {limits}::timestamptz[]) AS l(k, t) WHERE l.k = i.definition_key),
-                       {defaultLimit})
-                UNION
-                SELECT n.instance_id FROM wf.incidents n WHERE {incident} AND n.resolved_at IS NULL
-                UNION
-                SELECT t.instance_id FROM wf.user_tasks t
-                 WHERE {atStep} AND t.state = 'Open' AND (t.element_id = {step} OR t.name = {step})
-                UNION
-                SELECT e.instance_id FROM wf.executions e WHERE {atStep} AND e.state = 'Waiting' AND e.activity_id = {step}
-                UNION
-                SELECT i.id FROM wf.process_instances i WHERE {everything} AND i.state = 'Running'
-            ) c
-            JOIN wf.process_instances pi ON pi.id = c.id
-            WHERE pi.state = 'Running'
-            """);
+        public List<object> Parameters { get; } = [];
+        public string Where { get; }
+
+        public string Add(object value)
+        {
+            Parameters.Add(value);
+            return "{" + (Parameters.Count - 1) + "}";
+        }
+
+        public CaseFilter(StalledCasesQuery query, DateTimeOffset now, SupervisionSettings settings)
+        {
+            var reasons = query.Reasons is { Count: > 0 } r ? r : [StallReason.Overdue, StallReason.Idle, StallReason.Incident];
+            var stalled = query.StalledOnly;
+            var keys = settings.IdleDays.Keys.ToArray();
+            var limits = keys.Select(k => now.AddDays(-settings.IdleDaysFor(k)).UtcDateTime).ToArray();
+            var defaultLimit = now.AddDays(-Math.Max(1, settings.DefaultIdleDays)).UtcDateTime;
+            var utcNow = now.UtcDateTime;
+            var where = new List<string> { "pi.state = 'Running'" };
+            if (stalled)
+                where.Add($"""
+                    (({Add(reasons.Contains(StallReason.Overdue))} AND EXISTS (SELECT 1 FROM wf.user_tasks t
+                          WHERE t.instance_id = pi.id AND t.state = 'Open' AND t.due_at < {Add(utcNow)}))
+                     OR ({Add(reasons.Contains(StallReason.Idle))} AND pi.last_activity_at < COALESCE(
+                          (SELECT l.t FROM unnest({Add(keys)}::text[], {Add(limits)}::timestamptz[]) AS l(k, t) WHERE l.k = pi.definition_key),
+                          {Add(defaultLimit)}))
+                     OR ({Add(reasons.Contains(StallReason.Incident))} AND EXISTS (SELECT 1 FROM wf.incidents n
+                          WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
+                    """);
+            if (!string.IsNullOrWhiteSpace(query.ProcessKey)) where.Add($"pi.definition_key = {Add(query.ProcessKey.Trim())}");
+            // The case's business key is the participant id (as text).
+            if (!string.IsNullOrWhiteSpace(query.Antenne))
+                where.Add($"EXISTS (SELECT 1 FROM participants p WHERE p.id::text = pi.business_key AND p.antenne = {Add(query.Antenne.Trim())})");
+            if (!string.IsNullOrWhiteSpace(query.Referent))
+                where.Add($"EXISTS (SELECT 1 FROM participants p WHERE p.id::text = pi.business_key AND p.referent_user_id = {Add(query.Referent.Trim())})");
+            if (!string.IsNullOrWhiteSpace(query.Step))
+            {
+                var step = Add(query.Step.Trim());
+                where.Add($"""
+                    (EXISTS (SELECT 1 FROM wf.user_tasks t WHERE t.instance_id = pi.id AND t.state = 'Open' AND (t.element_id = {step} OR t.name = {step}))
+                     OR EXISTS (SELECT 1 FROM wf.executions e WHERE e.instance_id = pi.id AND e.state = 'Waiting' AND e.activity_id = {step}))
+                    """);
+            }
+            Where = string.Join("\n   AND ", where);
+        }
     }
 
     /// <summary>The page's cases with their steps, incidents and participants: four small queries by instance id.</summary>

@@ -10,6 +10,10 @@ namespace Plie.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Cases are joined to their participant by the business key (the participant id as text): an expression index
+            // lets the supervision filters (antenne, référent) probe one participant per case. EF cannot model it.
+            migrationBuilder.Sql("CREATE INDEX ix_participants_id_text ON participants ((id::text));");
+
             migrationBuilder.CreateIndex(
                 name: "ix_user_tasks_open_due",
                 schema: "wf",
@@ -51,6 +55,8 @@ namespace Plie.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP INDEX IF EXISTS ix_participants_id_text;");
+
             migrationBuilder.DropIndex(
                 name: "ix_user_tasks_open_due",
                 schema: "wf",
