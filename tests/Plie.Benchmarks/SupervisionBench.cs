@@ -97,11 +97,19 @@ internal static class SupervisionBench
         }
         var stalled = new List<double>(runs);
         var heatmap = new List<double>(runs);
+        var byVariant = Enumerable.Range(0, 8).Select(_ => new List<double>()).ToArray();
         for (var i = 0; i < runs && !ct.IsCancellationRequested; i++)
         {
-            stalled.Add(await TimeAsync(NextStalled(i)));
+            var query = NextStalled(i);
+            var time = await TimeAsync(query);
+            stalled.Add(time);
+            byVariant[i % 8].Add(time);
             heatmap.Add(await TimeAsync(NextHeatmap(i)));
         }
+        string[] variants = ["all reasons", "overdue, page 1-5", "antenne", "step name, idle longest", "référent",
+            "incidents of intake", "idle + antenne + step, newest", "page 1-20 of 25"];
+        for (var v = 0; v < byVariant.Length; v++)
+            if (byVariant[v].Count > 0) Console.WriteLine($"    stalled, {variants[v],-32} {Summarize(byVariant[v])}");
         return new Figures(Summarize(stalled), Summarize(heatmap));
     }
 

@@ -156,15 +156,30 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
             var defaultLimit = now.AddDays(-Math.Max(1, settings.DefaultIdleDays)).UtcDateTime;
             var utcNow = now.UtcDateTime;
             var where = new List<string> { "pi.state = 'Running'" };
-            if (stalled)
+            var latestLimit = limits.Append(defaultLimit).Max();
+            var idle = $"""
+                pi.last_activity_at < COALESCE(
+                    (SELECT l.t FROM unnest({Add(keys)}::text[], {Add(limits)}::timestamptz[]) AS l(k, t) WHERE l.k = pi.definition_key),
+                    {Add(defaultLimit)})
+                """;
+            if (stalled && reasons.Contains(StallReason.Overdue))
+                // Overdue tasks are common: walk the instances in order, test each (the overdue tasks are hashed once).
                 where.Add($"""
-                    (({Add(reasons.Contains(StallReason.Overdue))} AND EXISTS (SELECT 1 FROM wf.user_tasks t
-                          WHERE t.instance_id = pi.id AND t.state = 'Open' AND t.due_at < {Add(utcNow)}))
-                     OR ({Add(reasons.Contains(StallReason.Idle))} AND pi.last_activity_at < COALESCE(
-                          (SELECT l.t FROM unnest({Add(keys)}::text[], {Add(limits)}::timestamptz[]) AS l(k, t) WHERE l.k = pi.definition_key),
-                          {Add(defaultLimit)}))
+                    (EXISTS (SELECT 1 FROM wf.user_tasks t WHERE t.instance_id = pi.id AND t.state = 'Open' AND t.due_at < {Add(utcNow)})
+                     OR ({Add(reasons.Contains(StallReason.Idle))} AND {idle})
                      OR ({Add(reasons.Contains(StallReason.Incident))} AND EXISTS (SELECT 1 FROM wf.incidents n
                           WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
+                    """);
+            else if (stalled)
+                // Idle cases and incidents only: few, found first through their indexes, then sorted.
+                where.Add($"""
+                    pi.id IN (SELECT i.id FROM wf.process_instances i
+                               WHERE {Add(reasons.Contains(StallReason.Idle))} AND i.state = 'Running' AND i.last_activity_at < {Add(latestLimit)}
+                              UNION ALL
+                              SELECT n.instance_id FROM wf.incidents n WHERE {Add(reasons.Contains(StallReason.Incident))} AND n.resolved_at IS NULL)
+                    AND (({Add(reasons.Contains(StallReason.Idle))} AND {idle})
+                         OR ({Add(reasons.Contains(StallReason.Incident))} AND EXISTS (SELECT 1 FROM wf.incidents n
+                              WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
                     """);
             if (!string.IsNullOrWhiteSpace(query.ProcessKey)) where.Add($"pi.definition_key = {Add(query.ProcessKey.Trim())}");
             // The case's business key is the participant id (as text).
