@@ -94,9 +94,9 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
     internal sealed record CaseRow(Guid Id, Guid DefinitionId, string DefinitionKey, int DefinitionVersion, string? BusinessKey,
         DateTimeOffset StartedAt, DateTimeOffset LastActivityAt);
 
-    /// <summary>The list counts this many cases at most (the page shows « 500 ou plus »; later pages count further):
+    /// <summary>The list counts this many cases at most (the page shows « 200 dossiers ou plus »; later pages count further):
     /// counting every stuck case of a large base on each page view would cost a scan of all of them.</summary>
-    public const int CountCap = 500;
+    public const int CountCap = 200;
 
     public async ValueTask<PagedResult<StalledCaseView>> Handle(StalledCasesQuery query, CancellationToken ct)
     {
