@@ -1129,11 +1129,23 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due"), new[] { "InstanceId" });
 
+                    b.HasIndex(new[] { "ElementId" }, "ix_user_tasks_open_element")
+                        .HasDatabaseName("ix_user_tasks_open_element")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ElementId" }, "ix_user_tasks_open_element"), new[] { "InstanceId" });
+
                     b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap")
                         .HasDatabaseName("ix_user_tasks_open_heatmap")
                         .HasFilter("state = 'Open'");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap"), new[] { "DueAt" });
+
+                    b.HasIndex(new[] { "Name" }, "ix_user_tasks_open_name")
+                        .HasDatabaseName("ix_user_tasks_open_name")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Name" }, "ix_user_tasks_open_name"), new[] { "InstanceId" });
 
                     b.ToTable("user_tasks", "wf");
                 });

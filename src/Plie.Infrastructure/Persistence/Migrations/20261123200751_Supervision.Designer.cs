@@ -13,7 +13,7 @@ using Plie.Infrastructure.Persistence;
 namespace Plie.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(PlieDbContext))]
-    [Migration("20261123192554_Supervision")]
+    [Migration("20261123200751_Supervision")]
     partial class Supervision
     {
         /// <inheritdoc />
@@ -1132,11 +1132,23 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due"), new[] { "InstanceId" });
 
+                    b.HasIndex(new[] { "ElementId" }, "ix_user_tasks_open_element")
+                        .HasDatabaseName("ix_user_tasks_open_element")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ElementId" }, "ix_user_tasks_open_element"), new[] { "InstanceId" });
+
                     b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap")
                         .HasDatabaseName("ix_user_tasks_open_heatmap")
                         .HasFilter("state = 'Open'");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap"), new[] { "DueAt" });
+
+                    b.HasIndex(new[] { "Name" }, "ix_user_tasks_open_name")
+                        .HasDatabaseName("ix_user_tasks_open_name")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Name" }, "ix_user_tasks_open_name"), new[] { "InstanceId" });
 
                     b.ToTable("user_tasks", "wf");
                 });

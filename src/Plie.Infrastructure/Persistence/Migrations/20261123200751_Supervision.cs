@@ -23,12 +23,28 @@ namespace Plie.Infrastructure.Persistence.Migrations
                 .Annotation("Npgsql:IndexInclude", new[] { "instance_id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_user_tasks_open_element",
+                schema: "wf",
+                table: "user_tasks",
+                column: "element_id",
+                filter: "state = 'Open'")
+                .Annotation("Npgsql:IndexInclude", new[] { "instance_id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_user_tasks_open_heatmap",
                 schema: "wf",
                 table: "user_tasks",
                 columns: new[] { "process_key", "element_id", "created_at" },
                 filter: "state = 'Open'")
                 .Annotation("Npgsql:IndexInclude", new[] { "due_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_tasks_open_name",
+                schema: "wf",
+                table: "user_tasks",
+                column: "name",
+                filter: "state = 'Open'")
+                .Annotation("Npgsql:IndexInclude", new[] { "instance_id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_process_instances_running_last_activity",
@@ -63,7 +79,17 @@ namespace Plie.Infrastructure.Persistence.Migrations
                 table: "user_tasks");
 
             migrationBuilder.DropIndex(
+                name: "ix_user_tasks_open_element",
+                schema: "wf",
+                table: "user_tasks");
+
+            migrationBuilder.DropIndex(
                 name: "ix_user_tasks_open_heatmap",
+                schema: "wf",
+                table: "user_tasks");
+
+            migrationBuilder.DropIndex(
+                name: "ix_user_tasks_open_name",
                 schema: "wf",
                 table: "user_tasks");
 
