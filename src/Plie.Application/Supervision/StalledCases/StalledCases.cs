@@ -171,12 +171,13 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
                           WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
                     """);
             else if (stalled)
-                // Idle cases and incidents only: few, found first through their indexes, then sorted.
+                // Idle cases and incidents only: few, collected first through their indexes (an array computed once),
+                // then read by primary key and sorted — rather than walking every instance looking for them.
                 where.Add($"""
-                    pi.id IN (SELECT i.id FROM wf.process_instances i
+                    pi.id = ANY (ARRAY(SELECT i.id FROM wf.process_instances i
                                WHERE {Add(reasons.Contains(StallReason.Idle))} AND i.state = 'Running' AND i.last_activity_at < {Add(latestLimit)}
                               UNION ALL
-                              SELECT n.instance_id FROM wf.incidents n WHERE {Add(reasons.Contains(StallReason.Incident))} AND n.resolved_at IS NULL)
+                              SELECT n.instance_id FROM wf.incidents n WHERE {Add(reasons.Contains(StallReason.Incident))} AND n.resolved_at IS NULL))
                     AND (({Add(reasons.Contains(StallReason.Idle))} AND {idle})
                          OR ({Add(reasons.Contains(StallReason.Incident))} AND EXISTS (SELECT 1 FROM wf.incidents n
                               WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
