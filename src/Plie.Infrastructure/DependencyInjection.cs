@@ -36,6 +36,7 @@ public static class DependencyInjection
         services.TryAddScoped<ICurrentUser, SystemUser>();
         services.AddSingleton<Plie.Application.Intake.Contract.IContractRenderer, Documents.ContractPdfRenderer>();
         services.TryAddSingleton(new Plie.Application.Intake.StartIntake.IntakeSettings());
+        services.TryAddSingleton(new Plie.Application.Supervision.SupervisionSettings());
 
         // The engine, its store, and service tasks run as Mediator requests.
         services.AddPlieWorkflow(configureWorkflow);

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MudBlazor.Services;
 using Plie.Application.Common;
 using Plie.Application.Intake.StartIntake;
+using Plie.Application.Supervision;
 using Plie.Infrastructure;
 using Plie.Infrastructure.Hosting;
 using Plie.Infrastructure.Postgres;
@@ -28,6 +29,7 @@ if (string.IsNullOrWhiteSpace(connectionString))
 }
 
 builder.Services.AddSingleton(builder.Configuration.GetSection("Plie:Intake").Get<IntakeSettings>() ?? new IntakeSettings());
+builder.Services.AddSingleton(builder.Configuration.GetSection("Plie:Supervision").Get<SupervisionSettings>() ?? new SupervisionSettings());
 builder.Services.AddPlieInfrastructure(connectionString, o => builder.Configuration.GetSection("Plie:Workflow").Bind(o));
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
@@ -59,6 +61,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapWorkflowApi();
 app.MapIntakeApi();
 app.MapDesignerApi();
+app.MapSupervisionApi();
 app.MapFileEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

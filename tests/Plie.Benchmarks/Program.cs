@@ -2,6 +2,7 @@
 // directory, measures raw commits, engine steps and starts, and the memory of the app with 100,000 waiting instances.
 //
 //   dotnet run -c Release --project tests/Plie.Benchmarks [-- --seconds N]
+//   dotnet run -c Release --project tests/Plie.Benchmarks -- --supervision-only [--supervision-runs N]
 //
 // The last line of output is a JSON object with the figures.
 
@@ -25,6 +26,8 @@ var seconds = 10.0;
 // Long enough for the JIT to finish its tiers: the figures are steady-state throughput.
 var warmupSeconds = 8.0;
 var memory = true; // --no-memory: skip the 100,000-instance memory figure (quicker A/B runs of the throughput figures)
+var supervisionOnly = false;
+var supervisionRuns = 400;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
@@ -33,9 +36,13 @@ for (var i = 0; i < args.Length; i++)
         warmupSeconds = w;
     else if (args[i] == "--no-memory")
         memory = false;
+    else if (args[i] == "--supervision-only")
+        supervisionOnly = true;
+    else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
+        supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--no-memory]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--no-memory] [--supervision-only] [--supervision-runs N]");
         return 2;
     }
 }
@@ -77,6 +84,16 @@ try
 
     await using (var scope = app.CreateAsyncScope())
         await scope.ServiceProvider.GetRequiredService<PlieDbContext>().Database.MigrateAsync(ct);
+    if (supervisionOnly)
+    {
+        var only = await RunSupervisionAsync();
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            stalled_p95_ms = only.Stalled.P95,
+            heatmap_p95_ms = only.Heatmap.P95,
+        }));
+        return 0;
+    }
     await Engine(e => e.DeployAsync(StepProcess, "bench", ct));
     await Engine(e => e.DeployAsync(WaitProcess, "bench", ct));
     Console.WriteLine("Database migrated, bench-step and bench-wait deployed.");
@@ -192,6 +209,8 @@ try
         Console.WriteLine();
     }
 
+    var supervision = await RunSupervisionAsync();
+
     var stepPass = stepRatio >= 0.25;
     var rssPass = !memory || rss <= 300;
     Console.WriteLine($"Floor: step_ratio {stepRatio:F3} >= 0.25 (aim 0.5): {(stepPass ? "PASS" : "FAIL")}");
@@ -204,8 +223,25 @@ try
         starts_per_s = Math.Round(starts.PerSecond, 1),
         start_ratio = Math.Round(startRatio, 3),
         rss_mb_100k_waiting = memory ? Math.Round(rss, 1) : (double?)null,
+        stalled_p95_ms = supervision.Stalled.P95,
+        heatmap_p95_ms = supervision.Heatmap.P95,
     }));
     return 0;
+
+    // f. Supervision: the stalled-case list and the heatmap with 100,000 open cases and 2,000,000 history rows.
+    async Task<SupervisionBench.Figures> RunSupervisionAsync()
+    {
+        Console.WriteLine($"Supervision: {SupervisionBench.Cases:N0} open intake cases, {SupervisionBench.HistoryRows:N0} history rows, " +
+                          $"{supervisionRuns} timed runs of each query");
+        var figures = await SupervisionBench.RunAsync(pg.ConnectionString, db, await File.ReadAllTextAsync(IntakeBpmn(), ct),
+            supervisionRuns, ct);
+        Console.WriteLine($"stalled_p95_ms      {figures.Stalled.P95,10:F1}   StalledCases (varied filters, sorts, pages): {figures.Stalled}");
+        Console.WriteLine($"heatmap_p95_ms      {figures.Heatmap.P95,10:F1}   GetHeatmap(intake): {figures.Heatmap}");
+        Console.WriteLine($"Floor: stalled_p95_ms {figures.Stalled.P95:F1} <= 50 ms: {(figures.Stalled.P95 <= 50 ? "PASS" : "FAIL")}");
+        Console.WriteLine($"Floor: heatmap_p95_ms {figures.Heatmap.P95:F1} <= 50 ms: {(figures.Heatmap.P95 <= 50 ? "PASS" : "FAIL")}");
+        Console.WriteLine();
+        return figures;
+    }
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
 {
@@ -234,6 +270,16 @@ finally
     {
         Console.Error.WriteLine($"Could not delete {root}: {e.Message}");
     }
+}
+
+static string IntakeBpmn()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        var path = Path.Combine(dir.FullName, "workflows", "intake.bpmn");
+        if (File.Exists(path)) return path;
+    }
+    throw new FileNotFoundException("workflows/intake.bpmn not found above " + AppContext.BaseDirectory);
 }
 
 static double Collect()

@@ -138,6 +138,34 @@ public sealed class IntakeWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_validation_still_waiting_after_seven_days_is_escalated_to_the_superviseur_and_stays_open()
+    {
+        var started = await OrientAsync(new DateOnly(1980, 1, 1));
+        var id = started.ProcessInstanceId;
+        Assert.Contains(await _host.JobsAsync(), j => j.ElementId == "Timer_FirstInterviewEscalation" && j.InstanceId == id);
+        await CompleteAsync(id, "Task_FirstInterview");
+        await CompleteAsync(id, "Task_CounsellorOpinion");
+        // Done in time, the first interviews leave no escalation behind.
+        Assert.DoesNotContain(await _host.JobsAsync(), j => j.ElementId == "Timer_FirstInterviewEscalation");
+
+        _host.Clock.Advance(TimeSpan.FromDays(6));
+        await _host.RunDueJobsAsync();
+        Assert.DoesNotContain(await _host.OpenTasksAsync(id), t => t.ElementId == "Task_ValidationEscalation");
+
+        _host.Clock.Advance(TimeSpan.FromDays(1));
+        await _host.RunDueJobsAsync();
+        var open = await _host.OpenTasksAsync(id);
+        var escalation = Assert.Single(open, t => t.ElementId == "Task_ValidationEscalation");
+        Assert.Equal("Relance : validation en attente", escalation.Name);
+        Assert.Equal(["superviseur"], escalation.CandidateGroups);
+        Assert.Single(open, t => t.ElementId == "Task_Validation"); // the validation itself waits on
+
+        await CompleteAsync(id, "Task_Validation", new { validationDecision = "validate" });
+        await _host.RunDueJobsAsync();
+        Assert.Single(await _host.OpenTasksAsync(id), t => t.ElementId == "Task_DocumentsReview");
+    }
+
+    [Fact]
     public async Task A_failing_handler_rolls_back_its_own_writes_and_becomes_an_incident()
     {
         var started = await OrientAsync(new DateOnly(1980, 1, 1));

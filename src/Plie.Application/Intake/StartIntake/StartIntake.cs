@@ -30,6 +30,21 @@ public sealed class IntakeSettings
 {
     /// <summary>ISO-8601 duration after which missing documents are escalated to the Responsable (default: 7 days).</summary>
     public string DocumentsReminderDelay { get; set; } = "P7D";
+
+    /// <summary>ISO-8601 duration: when the first interviews are due after the orientation (default: 15 days).</summary>
+    public string FirstInterviewDelay { get; set; } = "P15D";
+
+    // SLA escalations (workflows/intake.bpmn, non-interrupting timers; see docs/bpmn-subset.md): after how long a step
+    // still open creates a « Relance » task for the responsable / superviseur.
+
+    /// <summary>First interviews still not done: to the Responsable Accompagnement (default: 20 days).</summary>
+    public string FirstInterviewEscalationDelay { get; set; } = "P20D";
+
+    /// <summary>Validation still waiting: to the superviseur (default: 7 days).</summary>
+    public string ValidationEscalationDelay { get; set; } = "P7D";
+
+    /// <summary>Documents review still waiting: to the Responsable Accompagnement (default: 7 days).</summary>
+    public string DocumentsReviewEscalationDelay { get; set; } = "P7D";
 }
 
 public sealed record StartIntakeResult(Guid ParticipantId, Guid ProcessInstanceId);
@@ -95,6 +110,10 @@ public sealed class StartIntakeHandler(IPlieDbContext db, IWorkflowEngine engine
             ["entryDate"] = participant.EntryDate?.ToString("yyyy-MM-dd"),
             ["conseiller"] = user.Id,
             ["documentsReminderDelay"] = settings.DocumentsReminderDelay,
+            ["firstInterviewDelay"] = settings.FirstInterviewDelay,
+            ["firstInterviewEscalationDelay"] = settings.FirstInterviewEscalationDelay,
+            ["validationEscalationDelay"] = settings.ValidationEscalationDelay,
+            ["documentsReviewEscalationDelay"] = settings.DocumentsReviewEscalationDelay,
         }, user.Id, ct);
         return new StartIntakeResult(participant.Id, instance.Id);
     }

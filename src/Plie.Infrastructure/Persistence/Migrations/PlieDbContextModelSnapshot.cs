@@ -657,6 +657,10 @@ namespace Plie.Infrastructure.Persistence.Migrations
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_executions_instance_id");
 
+                    b.HasIndex(new[] { "ActivityId" }, "ix_executions_waiting_activity")
+                        .HasDatabaseName("ix_executions_waiting_activity")
+                        .HasFilter("state = 'Waiting'");
+
                     b.ToTable("executions", "wf");
                 });
 
@@ -1027,6 +1031,15 @@ namespace Plie.Infrastructure.Persistence.Migrations
                     b.HasIndex("DefinitionKey", "State")
                         .HasDatabaseName("ix_process_instances_definition_key_state");
 
+                    b.HasIndex(new[] { "LastActivityAt" }, "ix_process_instances_running_last_activity")
+                        .HasDatabaseName("ix_process_instances_running_last_activity")
+                        .HasFilter("state = 'Running'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "LastActivityAt" }, "ix_process_instances_running_last_activity"), new[] { "Id", "DefinitionKey" });
+
+                    b.HasIndex(new[] { "StartedAt" }, "ix_process_instances_started_at")
+                        .HasDatabaseName("ix_process_instances_started_at");
+
                     b.ToTable("process_instances", "wf");
                 });
 
@@ -1151,6 +1164,30 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("State", "DueAt")
                         .HasDatabaseName("ix_user_tasks_state_due_at");
+
+                    b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due")
+                        .HasDatabaseName("ix_user_tasks_open_due")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due"), new[] { "InstanceId" });
+
+                    b.HasIndex(new[] { "ElementId" }, "ix_user_tasks_open_element")
+                        .HasDatabaseName("ix_user_tasks_open_element")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ElementId" }, "ix_user_tasks_open_element"), new[] { "InstanceId" });
+
+                    b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap")
+                        .HasDatabaseName("ix_user_tasks_open_heatmap")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap"), new[] { "DueAt" });
+
+                    b.HasIndex(new[] { "Name" }, "ix_user_tasks_open_name")
+                        .HasDatabaseName("ix_user_tasks_open_name")
+                        .HasFilter("state = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Name" }, "ix_user_tasks_open_name"), new[] { "InstanceId" });
 
                     b.ToTable("user_tasks", "wf");
                 });

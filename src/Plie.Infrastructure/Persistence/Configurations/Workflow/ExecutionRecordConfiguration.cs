@@ -14,5 +14,7 @@ internal sealed class ExecutionRecordConfiguration : IEntityTypeConfiguration<Ex
         builder.Property(x => x.State).HasConversion<string>();
 
         builder.HasIndex(x => x.InstanceId);
+        // Supervision: the tokens waiting at an element (heatmap, cases at a step).
+        builder.HasIndex(x => x.ActivityId, "ix_executions_waiting_activity").HasFilter("state = 'Waiting'");
     }
 }

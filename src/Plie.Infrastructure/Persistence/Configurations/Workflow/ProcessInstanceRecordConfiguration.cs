@@ -18,5 +18,9 @@ internal sealed class ProcessInstanceRecordConfiguration : IEntityTypeConfigurat
         builder.HasIndex(x => new { x.DefinitionKey, x.State });
         builder.HasIndex(x => x.BusinessKey);
         builder.HasIndex(x => x.ParentInstanceId);
+        // Supervision: running cases idle since before a date (« Dossiers bloqués »); cases by start date (dashboard).
+        builder.HasIndex(x => x.LastActivityAt, "ix_process_instances_running_last_activity")
+            .IncludeProperties(x => new { x.Id, x.DefinitionKey }).HasFilter("state = 'Running'");
+        builder.HasIndex(x => x.StartedAt, "ix_process_instances_started_at");
     }
 }

@@ -29,5 +29,14 @@ internal sealed class UserTaskRecordConfiguration : IEntityTypeConfiguration<Use
         builder.HasIndex(x => x.CandidateGroups).HasMethod("gin").HasFilter(OpenFilter);
         builder.HasIndex(x => x.CandidateUsers).HasMethod("gin").HasFilter(OpenFilter);
         builder.HasIndex(x => x.ProcessKey).HasFilter(OpenFilter);
+        // Supervision heatmap: open tasks of a process grouped by element, median by creation, late by due date
+        // (an index-only scan).
+        builder.HasIndex(x => new { x.ProcessKey, x.ElementId, x.CreatedAt }, "ix_user_tasks_open_heatmap")
+            .IncludeProperties(x => x.DueAt).HasFilter(OpenFilter);
+        // Supervision: the cases waiting at a step, by element id or by task name.
+        builder.HasIndex(x => x.ElementId, "ix_user_tasks_open_element").IncludeProperties(x => x.InstanceId).HasFilter(OpenFilter);
+        builder.HasIndex(x => x.Name, "ix_user_tasks_open_name").IncludeProperties(x => x.InstanceId).HasFilter(OpenFilter);
+        // Supervision: the cases with an overdue task (an index-only range scan).
+        builder.HasIndex(x => x.DueAt, "ix_user_tasks_open_due").IncludeProperties(x => x.InstanceId).HasFilter(OpenFilter);
     }
 }

@@ -1,0 +1,259 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Plie.Application.Common;
+using Plie.Application.Workflow;
+using Plie.Workflow.Ports;
+using Plie.Workflow.Runtime;
+
+namespace Plie.Application.Supervision.StalledCases;
+
+/// <summary>Why a running case is listed in « Dossiers bloqués ».</summary>
+public enum StallReason
+{
+    /// <summary>One of its open tasks is past its due date.</summary>
+    Overdue,
+    /// <summary>Nothing happened in it for more than the process's idle threshold (days).</summary>
+    Idle,
+    /// <summary>It has an open incident (a failed job or service task).</summary>
+    Incident,
+}
+
+public enum StalledSort
+{
+    /// <summary>Oldest case first (started longest ago).</summary>
+    OldestFirst,
+    NewestFirst,
+    /// <summary>The case idle for the longest time first.</summary>
+    LongestIdleFirst,
+}
+
+/// <summary>
+/// Running cases that are stuck: an overdue task, idle for longer than the process's threshold
+/// (<see cref="SupervisionSettings"/>), or an open incident — or, with <see cref="StalledOnly"/> false, every running
+/// case (the heatmap's list of the cases waiting at one step). For those who oversee the cases (superviseur,
+/// responsable, administrateur); participant data is shown only for files the user may see (<see cref="ParticipantAccess"/>).
+/// </summary>
+/// <param name="Reasons">Only cases stuck for one of these reasons (all three when empty).</param>
+/// <param name="Step">Only cases waiting at this step: an element id, or a task's name.</param>
+/// <param name="Referent">Only cases whose participant has this référent (user id).</param>
+public sealed record StalledCasesQuery(
+    IReadOnlyList<StallReason>? Reasons = null,
+    string? Antenne = null,
+    string? Step = null,
+    string? Referent = null,
+    string? ProcessKey = null,
+    StalledSort Sort = StalledSort.OldestFirst,
+    bool StalledOnly = true,
+    int Page = 1,
+    int PageSize = Paging.DefaultPageSize) : IQuery<PagedResult<StalledCaseView>>, IPagedQuery;
+
+/// <summary>One open task, or one other wait (timer, message, sub-process…), of a case.</summary>
+public sealed record CaseStep(string ElementId, string Name, Guid? TaskId, string? Assignee, IReadOnlyList<string> CandidateGroups,
+    DateTimeOffset? DueAt, bool Overdue, DateTimeOffset Since);
+
+/// <param name="ParticipantName">Null when the case has no participant, or the user may not see the file (then
+/// <paramref name="Antenne"/> and <paramref name="Referent"/> are null too).</param>
+/// <param name="IdleDays">The process's idle threshold, in days.</param>
+public sealed record StalledCaseView(
+    Guid InstanceId,
+    string ProcessKey,
+    int Version,
+    string? BusinessKey,
+    Guid? ParticipantId,
+    string? ParticipantName,
+    string? Antenne,
+    string? Referent,
+    IReadOnlyList<CaseStep> Steps,
+    DateTimeOffset StartedAt,
+    DateTimeOffset LastActivityAt,
+    IReadOnlyList<StallReason> Reasons,
+    string? IncidentMessage,
+    DateTimeOffset? DueAt,
+    int IdleDays,
+    TimeSpan Age);
+
+public sealed class StalledCasesValidator : AbstractValidator<StalledCasesQuery>
+{
+    public StalledCasesValidator()
+    {
+        this.AddPagingRules();
+        RuleFor(q => q.Antenne).MaximumLength(100).WithMessage("Le nom de l'antenne fait 100 caractères au plus.");
+        RuleFor(q => q.Step).MaximumLength(500).WithMessage("Le nom de l'étape fait 500 caractères au plus.");
+        RuleFor(q => q.Referent).MaximumLength(200).WithMessage("L'identifiant du référent fait 200 caractères au plus.");
+        RuleFor(q => q.ProcessKey).MaximumLength(200).WithMessage("La clé du processus fait 200 caractères au plus.");
+        RuleForEach(q => q.Reasons).IsInEnum().WithMessage("Motif inconnu.");
+        RuleFor(q => q.Sort).IsInEnum().WithMessage("Tri inconnu.");
+    }
+}
+
+public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, TimeProvider clock, SupervisionSettings settings,
+    DefinitionCache definitions, IWorkflowStore store) : IQueryHandler<StalledCasesQuery, PagedResult<StalledCaseView>>
+{
+    /// <summary>A candidate case, as the SQL returns it.</summary>
+    internal sealed record CaseRow(Guid Id, Guid DefinitionId, string DefinitionKey, int DefinitionVersion, string? BusinessKey,
+        DateTimeOffset StartedAt, DateTimeOffset LastActivityAt);
+
+    /// <summary>The list counts this many cases at most (the page shows « 200 dossiers ou plus »; later pages count further):
+    /// counting every stuck case of a large base on each page view would cost a scan of all of them.</summary>
+    public const int CountCap = 200;
+
+    public async ValueTask<PagedResult<StalledCaseView>> Handle(StalledCasesQuery query, CancellationToken ct)
+    {
+        if (!ParticipantAccess.Oversees(user))
+            throw new UnauthorizedAccessException("La supervision est réservée au superviseur et au Responsable Accompagnement.");
+        var now = clock.GetUtcNow();
+        var sql = new CaseFilter(query, now, settings);
+        var order = query.Sort switch
+        {
+            StalledSort.NewestFirst => "pi.started_at DESC, pi.id",
+            StalledSort.LongestIdleFirst => "pi.last_activity_at, pi.id",
+            _ => "pi.started_at, pi.id",
+        };
+        var offset = (query.Page - 1) * query.PageSize;
+        var page = await db.SqlRaw<CaseRow>($"""
+            SELECT pi.id AS "Id", pi.definition_id AS "DefinitionId", pi.definition_key AS "DefinitionKey",
+                   pi.definition_version AS "DefinitionVersion", pi.business_key AS "BusinessKey",
+                   pi.started_at AS "StartedAt", pi.last_activity_at AS "LastActivityAt"
+              FROM wf.process_instances pi
+             WHERE {sql.Where}
+             ORDER BY {order}
+             LIMIT {sql.Add(query.PageSize)} OFFSET {sql.Add(offset)}
+            """, sql.Parameters).ToListAsync(ct);
+        var total = page.Count < query.PageSize && (page.Count > 0 || offset == 0)
+            ? offset + page.Count
+            : await db.SqlRaw<int>($"""
+                SELECT count(*)::int AS "Value"
+                  FROM (SELECT 1 FROM wf.process_instances pi WHERE {sql.Where} LIMIT {sql.Add(Math.Max(CountCap, offset + query.PageSize + 1))}) x
+                """, sql.Parameters).SingleAsync(ct);
+        var items = page.Count == 0 ? [] : await DescribeAsync(page, now, ct);
+        return new PagedResult<StalledCaseView>(items, total, query.Page, query.PageSize);
+    }
+
+    /// <summary>
+    /// The WHERE clause on <c>pi</c> (a running instance) and its parameters: stuck for one of the reasons asked — an
+    /// open task past due, no activity since the process's threshold, an open incident, each an indexed EXISTS or a
+    /// column test, switched off by a boolean parameter — or, not stalled only, any running case; then the filters.
+    /// Written so that PostgreSQL walks the instances in the order asked and stops at the page's end.
+    /// </summary>
+    private sealed class CaseFilter
+    {
+        public List<object> Parameters { get; } = [];
+        public string Where { get; }
+
+        public string Add(object value)
+        {
+            Parameters.Add(value);
+            return "{" + (Parameters.Count - 1) + "}";
+        }
+
+        public CaseFilter(StalledCasesQuery query, DateTimeOffset now, SupervisionSettings settings)
+        {
+            var reasons = query.Reasons is { Count: > 0 } r ? r : [StallReason.Overdue, StallReason.Idle, StallReason.Incident];
+            var stalled = query.StalledOnly;
+            var keys = settings.IdleDays.Keys.ToArray();
+            var limits = keys.Select(k => now.AddDays(-settings.IdleDaysFor(k)).UtcDateTime).ToArray();
+            var defaultLimit = now.AddDays(-Math.Max(1, settings.DefaultIdleDays)).UtcDateTime;
+            var utcNow = now.UtcDateTime;
+            var where = new List<string> { "pi.state = 'Running'" };
+            var latestLimit = limits.Append(defaultLimit).Max();
+            var idle = $"""
+                pi.last_activity_at < COALESCE(
+                    (SELECT l.t FROM unnest({Add(keys)}::text[], {Add(limits)}::timestamptz[]) AS l(k, t) WHERE l.k = pi.definition_key),
+                    {Add(defaultLimit)})
+                """;
+            if (stalled && reasons.Contains(StallReason.Overdue))
+                // Overdue tasks are common: walk the instances in order, test each (the overdue tasks are hashed once).
+                where.Add($"""
+                    (EXISTS (SELECT 1 FROM wf.user_tasks t WHERE t.instance_id = pi.id AND t.state = 'Open' AND t.due_at < {Add(utcNow)})
+                     OR ({Add(reasons.Contains(StallReason.Idle))} AND {idle})
+                     OR ({Add(reasons.Contains(StallReason.Incident))} AND EXISTS (SELECT 1 FROM wf.incidents n
+                          WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
+                    """);
+            else if (stalled)
+                // Idle cases and incidents only: few, collected first through their indexes (an array computed once),
+                // then read by primary key and sorted — rather than walking every instance looking for them.
+                where.Add($"""
+                    pi.id = ANY (ARRAY(SELECT i.id FROM wf.process_instances i
+                               WHERE {Add(reasons.Contains(StallReason.Idle))} AND i.state = 'Running' AND i.last_activity_at < {Add(latestLimit)}
+                              UNION ALL
+                              SELECT n.instance_id FROM wf.incidents n WHERE {Add(reasons.Contains(StallReason.Incident))} AND n.resolved_at IS NULL))
+                    AND (({Add(reasons.Contains(StallReason.Idle))} AND {idle})
+                         OR ({Add(reasons.Contains(StallReason.Incident))} AND EXISTS (SELECT 1 FROM wf.incidents n
+                              WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
+                    """);
+            if (!string.IsNullOrWhiteSpace(query.ProcessKey)) where.Add($"pi.definition_key = {Add(query.ProcessKey.Trim())}");
+            // The case's business key is the participant id (as text).
+            if (!string.IsNullOrWhiteSpace(query.Antenne))
+                where.Add($"EXISTS (SELECT 1 FROM participants p WHERE p.id::text = pi.business_key AND p.antenne = {Add(query.Antenne.Trim())})");
+            if (!string.IsNullOrWhiteSpace(query.Referent))
+                where.Add($"EXISTS (SELECT 1 FROM participants p WHERE p.id::text = pi.business_key AND p.referent_user_id = {Add(query.Referent.Trim())})");
+            if (!string.IsNullOrWhiteSpace(query.Step))
+            {
+                var step = Add(query.Step.Trim());
+                where.Add($"""
+                    (EXISTS (SELECT 1 FROM wf.user_tasks t WHERE t.instance_id = pi.id AND t.state = 'Open' AND (t.element_id = {step} OR t.name = {step}))
+                     OR EXISTS (SELECT 1 FROM wf.executions e WHERE e.instance_id = pi.id AND e.state = 'Waiting' AND e.activity_id = {step}))
+                    """);
+            }
+            Where = string.Join("\n   AND ", where);
+        }
+    }
+
+    /// <summary>The page's cases with their steps, incidents and participants: four small queries by instance id.</summary>
+    private async Task<List<StalledCaseView>> DescribeAsync(List<CaseRow> page, DateTimeOffset now, CancellationToken ct)
+    {
+        var ids = page.Select(r => r.Id).ToList();
+        var tasks = await db.UserTasks.AsNoTracking()
+            .Where(t => ids.Contains(t.InstanceId) && t.State == UserTaskState.Open)
+            .OrderBy(t => t.CreatedAt)
+            .Select(t => new { t.Id, t.InstanceId, t.ExecutionId, t.ElementId, t.Name, t.Assignee, t.CandidateGroups, t.DueAt, t.CreatedAt })
+            .ToListAsync(ct);
+        var waits = await db.Executions.AsNoTracking()
+            .Where(e => ids.Contains(e.InstanceId) && e.State == ExecutionState.Waiting && e.ActivityId != null && !e.IsMultiInstanceRoot)
+            .Select(e => new { e.Id, e.InstanceId, ActivityId = e.ActivityId!, e.EnteredAt })
+            .ToListAsync(ct);
+        var incidents = await db.Incidents.AsNoTracking()
+            .Where(i => ids.Contains(i.InstanceId) && i.ResolvedAt == null)
+            .OrderByDescending(i => i.CreatedAt)
+            .Select(i => new { i.InstanceId, i.Message })
+            .ToListAsync(ct);
+        var participantIds = page.Select(r => Guid.TryParse(r.BusinessKey, out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty).Distinct().ToList();
+        var participants = participantIds.Count == 0
+            ? []
+            : await db.Participants.AsNoTracking().VisibleTo(user).Where(p => participantIds.Contains(p.Id))
+                .Select(p => new { p.Id, p.FirstName, p.LastName, p.Antenne, p.ReferentUserId })
+                .ToListAsync(ct);
+        var byParticipant = participants.ToDictionary(p => p.Id);
+
+        var views = new List<StalledCaseView>(page.Count);
+        foreach (var row in page)
+        {
+            var model = (await definitions.GetAsync(row.DefinitionId, store, ct))?.Model;
+            string NameOf(string elementId) =>
+                model is not null && model.Nodes.TryGetValue(elementId, out var node) ? node.DisplayName : elementId;
+
+            var caseTasks = tasks.Where(t => t.InstanceId == row.Id).ToList();
+            var taskExecutions = caseTasks.Select(t => t.ExecutionId).ToHashSet();
+            var steps = caseTasks
+                .Select(t => new CaseStep(t.ElementId, t.Name ?? NameOf(t.ElementId), t.Id, t.Assignee, t.CandidateGroups, t.DueAt,
+                    t.DueAt < now, t.CreatedAt))
+                .Concat(waits.Where(w => w.InstanceId == row.Id && !taskExecutions.Contains(w.Id))
+                    .Select(w => new CaseStep(w.ActivityId, NameOf(w.ActivityId), null, null, [], null, false, w.EnteredAt)))
+                .ToList();
+            var idleDays = settings.IdleDaysFor(row.DefinitionKey);
+            var incident = incidents.FirstOrDefault(i => i.InstanceId == row.Id)?.Message;
+            var reasons = new List<StallReason>(3);
+            if (steps.Any(s => s.Overdue)) reasons.Add(StallReason.Overdue);
+            if (row.LastActivityAt < now.AddDays(-idleDays)) reasons.Add(StallReason.Idle);
+            if (incident is not null) reasons.Add(StallReason.Incident);
+            var participant = Guid.TryParse(row.BusinessKey, out var pid) && byParticipant.TryGetValue(pid, out var p) ? p : null;
+            views.Add(new StalledCaseView(row.Id, row.DefinitionKey, row.DefinitionVersion, row.BusinessKey, participant?.Id,
+                participant is null ? null : $"{participant.FirstName} {participant.LastName.ToUpperInvariant()}",
+                participant?.Antenne, participant?.ReferentUserId, steps, row.StartedAt, row.LastActivityAt, reasons, incident,
+                steps.Where(s => s.DueAt is not null).Min(s => s.DueAt), idleDays, now - row.StartedAt));
+        }
+        return views;
+    }
+}
