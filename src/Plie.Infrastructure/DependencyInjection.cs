@@ -32,6 +32,10 @@ public static class DependencyInjection
             options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), PlieDbContext.ConfigureNpgsql),
             optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<IPlieDbContext>(sp => sp.GetRequiredService<PlieDbContext>());
+        // The accounts' store, for the user directory the use cases ask (who a task can be given to, display names).
+        services.AddDbContext<Identity.AuthDbContext>((sp, options) =>
+            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), Identity.AuthDbContext.ConfigureNpgsql));
+        services.TryAddScoped<IUserDirectory, Identity.UserDirectory>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<ICurrentUser, SystemUser>();
         services.AddSingleton<Plie.Application.Intake.Contract.IContractRenderer, Documents.ContractPdfRenderer>();

@@ -22,7 +22,7 @@ public static class AuthStore
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher<PlieUser>, PasswordHasher<PlieUser>>();
         services.AddScoped<PlieAccounts>();
-        services.AddScoped<IUserDirectory, UserDirectory>();
+        services.TryAddScoped<IUserDirectory, UserDirectory>();
         return services;
     }
 

@@ -70,6 +70,10 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         Task.FromResult(_state.Instances.Where(i => i.ParentExecutionId == parentExecutionId && i.State == InstanceState.Running)
             .Select(i => i.Id).ToList());
 
+    public Task<List<Guid>> FindRunningInstancesAsync(Guid definitionId, CancellationToken ct) =>
+        Task.FromResult(_state.Instances.Where(i => i.DefinitionId == definitionId && i.State == InstanceState.Running)
+            .OrderBy(i => i.StartedAt).Select(i => i.Id).ToList());
+
     public Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct) => Task.FromResult(_state.Jobs.FirstOrDefault(j => j.Id == jobId));
 
     public Task<IncidentRecord?> GetIncidentAsync(Guid incidentId, CancellationToken ct) =>
