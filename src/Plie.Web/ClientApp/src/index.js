@@ -85,6 +85,11 @@ function createModeler(container, panel, catalogue, dotnetRef) {
       const { xml } = await modeler.saveXML({ format: true });
       return xml;
     },
+    /** The XML as UTF-8 bytes, which Blazor reads as a stream: a model is larger than one SignalR message (32 KB). */
+    async exportXmlBytes() {
+      const { xml } = await modeler.saveXML({ format: true });
+      return new TextEncoder().encode(xml);
+    },
     /** errors: [{ elementId, message }]. Marks and labels each element; returns the ids not found on the canvas. */
     showErrors(errors) {
       this.clearErrors();
