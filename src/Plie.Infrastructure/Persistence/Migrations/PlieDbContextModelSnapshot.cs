@@ -1158,13 +1158,6 @@ namespace Plie.Infrastructure.Persistence.Migrations
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_user_tasks_instance_id");
 
-                    b.HasIndex("ProcessKey")
-                        .HasDatabaseName("ix_user_tasks_process_key")
-                        .HasFilter("state = 'Open'");
-
-                    b.HasIndex("State", "DueAt")
-                        .HasDatabaseName("ix_user_tasks_state_due_at");
-
                     b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due")
                         .HasDatabaseName("ix_user_tasks_open_due")
                         .HasFilter("state = 'Open'");
