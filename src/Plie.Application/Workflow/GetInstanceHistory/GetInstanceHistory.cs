@@ -50,7 +50,8 @@ public sealed class GetInstanceHistoryHandler(IPlieDbContext db)
             total, query.Page, query.PageSize);
     }
 
-    private static JsonNode? ParseData(string? data)
+    /// <summary>A history event's data as JSON (a value that is not JSON comes back as a string).</summary>
+    internal static JsonNode? ParseData(string? data)
     {
         if (data is null) return null;
         try

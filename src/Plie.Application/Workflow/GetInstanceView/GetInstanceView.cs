@@ -208,16 +208,5 @@ public sealed class GetInstanceViewHandler(IPlieDbContext db, ICurrentUser user,
 
     private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "…";
 
-    private static JsonNode? Parse(string? data)
-    {
-        if (data is null) return null;
-        try
-        {
-            return JsonNode.Parse(data);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(data);
-        }
-    }
+    private static JsonNode? Parse(string? data) => GetInstanceHistory.GetInstanceHistoryHandler.ParseData(data);
 }
