@@ -1,7 +1,7 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Plie.Application.Common;
-using Plie.Workflow.Runtime;
+using Plie.Application.Workflow.ListDefinitions;
 
 namespace Plie.Application.Designer.ListProcesses;
 
@@ -25,29 +25,24 @@ public sealed class ListProcessesHandler(IPlieDbContext db) : IQueryHandler<List
 {
     public async ValueTask<IReadOnlyList<ProcessSummary>> Handle(ListProcessesQuery query, CancellationToken ct)
     {
-        var versions = await db.ProcessDefinitions.AsNoTracking()
-            .Select(d => new { d.Id, d.Key, d.Version, d.Name, d.DeployedAt, d.DeployedBy })
-            .ToListAsync(ct);
-        var running = await db.ProcessInstances.AsNoTracking()
-            .Where(i => i.State == InstanceState.Running)
-            .GroupBy(i => i.DefinitionId)
-            .Select(g => new { DefinitionId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.DefinitionId, x => x.Count, ct);
+        // The deployed side is the engine's own list; the designer adds the drafts (and processes that only have one).
+        var deployed = (await new ListDefinitionsHandler(db).Handle(new ListDefinitionsQuery(), ct))
+            .ToDictionary(d => d.Key, StringComparer.Ordinal);
         var drafts = await db.ProcessDrafts.AsNoTracking()
             .Select(d => new { d.Key, d.Name, d.SavedAt, d.SavedBy, d.BasedOnVersion })
             .ToDictionaryAsync(d => d.Key, StringComparer.Ordinal, ct);
 
-        var byKey = versions.ToLookup(v => v.Key);
-        return byKey.Select(g => g.Key).Union(drafts.Keys)
+        return deployed.Keys.Union(drafts.Keys)
             .Order(StringComparer.Ordinal)
             .Select(key =>
             {
-                var list = byKey[key].OrderByDescending(v => v.Version)
-                    .Select(v => new ProcessVersionView(v.Version, v.Name, v.DeployedAt, v.DeployedBy, running.GetValueOrDefault(v.Id)))
-                    .ToList();
+                var definition = deployed.GetValueOrDefault(key);
                 var draft = drafts.GetValueOrDefault(key);
-                return new ProcessSummary(key, list.FirstOrDefault()?.Name ?? draft?.Name, list.FirstOrDefault()?.Version,
-                    list.Sum(v => v.RunningInstances), list,
+                var versions = definition?.Versions
+                    .Select(v => new ProcessVersionView(v.Version, v.Name, v.DeployedAt, v.DeployedBy, v.RunningInstances))
+                    .ToList() ?? [];
+                return new ProcessSummary(key, definition?.Name ?? draft?.Name, definition?.LatestVersion,
+                    definition?.RunningInstances ?? 0, versions,
                     draft is null ? null : new DraftInfo(draft.SavedAt, draft.SavedBy, draft.BasedOnVersion));
             })
             .ToList();

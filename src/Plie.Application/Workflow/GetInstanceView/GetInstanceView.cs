@@ -4,7 +4,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Plie.Application.Common;
-using Plie.Workflow.Parsing;
+using Plie.Workflow.Ports;
 using Plie.Workflow.Runtime;
 
 namespace Plie.Application.Workflow.GetInstanceView;
@@ -68,7 +68,8 @@ public sealed class GetInstanceViewValidator : AbstractValidator<GetInstanceView
         RuleFor(q => q.InstanceId).NotEmpty().WithMessage("L'identifiant de l'instance est obligatoire.");
 }
 
-public sealed class GetInstanceViewHandler(IPlieDbContext db, ICurrentUser user, IUserDirectory directory, TimeProvider clock)
+public sealed class GetInstanceViewHandler(IPlieDbContext db, ICurrentUser user, IUserDirectory directory, TimeProvider clock,
+    DefinitionCache definitions, IWorkflowStore store)
     : IQueryHandler<GetInstanceViewQuery, InstanceOverview>
 {
     private const int MaxHistory = 2000;
@@ -80,7 +81,9 @@ public sealed class GetInstanceViewHandler(IPlieDbContext db, ICurrentUser user,
                        ?? throw new NotFoundException("Cette procédure n'existe pas ou ne vous est pas accessible.");
         await InstanceAccess.EnsureVisibleAsync(db, user, instance, ct);
         var now = clock.GetUtcNow();
-        var definition = await db.ProcessDefinitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionId, ct);
+        // The version's record and parsed model, from the engine's cache (parsed once per version, not per view).
+        var (definition, model) = await definitions.GetAsync(instance.DefinitionId, store, ct)
+                                  ?? throw new NotFoundException("La version de cette procédure n'existe plus.");
         var executions = await db.Executions.AsNoTracking().Where(e => e.InstanceId == id && e.ActivityId != null)
             .Select(e => e.ActivityId!).ToListAsync(ct);
         var tasks = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == id && t.State == UserTaskState.Open)
@@ -103,11 +106,12 @@ public sealed class GetInstanceViewHandler(IPlieDbContext db, ICurrentUser user,
             : null;
 
         var names = (await directory.ListAsync(null, ct)).ToDictionary(u => u.Id, u => u.DisplayName, StringComparer.Ordinal);
-        string? Name(string? login) => login is null ? null : login == "system" ? "Plie (automatique)" : names.GetValueOrDefault(login, login);
+        var system = new SystemUser();
+        string? Name(string? login) => login is null ? null : login == system.Id ? system.DisplayName : names.GetValueOrDefault(login, login);
         // Element names: the current version's, else those the history kept (elements of an earlier version).
         var elementNames = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var h in history.Where(h => h.ElementId is not null && h.ElementName is not null)) elementNames[h.ElementId!] = h.ElementName;
-        foreach (var node in BpmnParser.Parse(definition.Xml).Model?.Nodes.Values ?? [])
+        foreach (var node in model.Nodes.Values)
             if (!string.IsNullOrWhiteSpace(node.Name)) elementNames[node.Id] = node.Name;
         string? ElementName(string elementId) => elementNames.GetValueOrDefault(elementId);
 
