@@ -137,7 +137,8 @@ public sealed class InstanceViewerTests(PlieApp app) : IClassFixture<PlieApp>
         var problem = superviseur.GetByTestId("migrate-problem");
         await Expect(problem).ToContainTextAsync("Migration impossible");
         await Expect(problem).ToContainTextAsync("« Entretien final » (Task_Final) n'existe pas dans la version 2");
-        await superviseur.Keyboard.PressAsync("Escape");
+        await superviseur.GetByTestId("migrate-back").ClickAsync();
+        await Expect(superviseur.GetByTestId("migrate-problem")).ToBeHiddenAsync();
         await Expect(superviseur.GetByTestId("instance-version")).ToHaveTextAsync("1");
 
         // Its task goes to someone of its group; then the case is cancelled, with a reason.
