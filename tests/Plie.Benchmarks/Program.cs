@@ -2,7 +2,10 @@
 // directory, measures raw commits, engine steps and starts, and the memory of the app with 100,000 waiting instances.
 //
 //   dotnet run -c Release --project tests/Plie.Benchmarks [-- --seconds N]
-//   dotnet run -c Release --project tests/Plie.Benchmarks -- --supervision-only [--supervision-runs N]
+//   dotnet run -c Release --project tests/Plie.Benchmarks -- --supervision-only [--supervision-runs N] [--keep]
+//
+// --keep leaves the cluster running with its data at the end (to look at query plans with psql); it prints how to
+// connect and how to stop it.
 //
 // The last line of output is a JSON object with the figures.
 
@@ -28,6 +31,7 @@ var warmupSeconds = 8.0;
 var memory = true; // --no-memory: skip the 100,000-instance memory figure (quicker A/B runs of the throughput figures)
 var supervisionOnly = false;
 var supervisionRuns = 400;
+var keep = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
@@ -38,11 +42,13 @@ for (var i = 0; i < args.Length; i++)
         memory = false;
     else if (args[i] == "--supervision-only")
         supervisionOnly = true;
+    else if (args[i] == "--keep")
+        keep = true;
     else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--no-memory] [--supervision-only] [--supervision-runs N]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--no-memory] [--supervision-only] [--supervision-runs N] [--keep]");
         return 2;
     }
 }
@@ -250,6 +256,12 @@ catch (OperationCanceledException) when (ct.IsCancellationRequested)
 }
 finally
 {
+    if (keep && pg is not null)
+    {
+        Console.Error.WriteLine($"Kept: {pg.ConnectionString} (psql -h 127.0.0.1 -p {pg.Port} {pg.Database}); stop: {pg.BinDirectory}/pg_ctl stop -D {pg.DataDirectory}; then rm -r {root}");
+        pg = null;
+        root = "";
+    }
     if (pg is not null)
     {
         Console.Error.WriteLine("Stopping PostgreSQL...");
@@ -264,7 +276,7 @@ finally
     }
     try
     {
-        Directory.Delete(root, recursive: true);
+        if (root.Length > 0) Directory.Delete(root, recursive: true);
     }
     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
     {

@@ -12,7 +12,13 @@ public interface IPagedQuery
 }
 
 /// <summary>One page of a list, with the total number of items matching the query.</summary>
-public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+/// <param name="HasMore">For lists that are not counted (a count would cost a scan of every match): more items follow
+/// this page, and <paramref name="Total"/> is only the number of items up to the end of this page.</param>
+public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize, bool HasMore = false)
+{
+    /// <summary>The pages known: every page when counted, else up to the next one.</summary>
+    public int PageCount => PageSize <= 0 ? 0 : (int)Math.Ceiling(Total / (double)PageSize) + (HasMore ? 1 : 0);
+}
 
 public static class Paging
 {

@@ -112,6 +112,10 @@ public sealed class SupervisionQueriesTests : IAsyncLifetime
         Assert.Equal([_a.ProcessInstanceId], await StalledIds(new StalledCasesQuery(Step: "Entretiens de 1er accueil", Reasons: [StallReason.Overdue])));
         Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId], await StalledIds(new StalledCasesQuery(Step: "Task_FirstInterview")));
         Assert.Empty(await StalledIds(new StalledCasesQuery(Step: "Task_Validation")));
+        // A step's name may be typed in part, in any case, without its accents.
+        Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId], await StalledIds(new StalledCasesQuery(Step: "ENTRETIENS de 1er")));
+        Assert.Empty(await StalledIds(new StalledCasesQuery(Step: "Contrôle des pièces")));
+        Assert.Empty(await StalledIds(new StalledCasesQuery(Step: "entretiens", ProcessKey: "autre")));
         Assert.Empty(await StalledIds(new StalledCasesQuery(ProcessKey: "autre")));
         Assert.Equal([_b.ProcessInstanceId, _a.ProcessInstanceId], await StalledIds(new StalledCasesQuery(Sort: StalledSort.NewestFirst)));
 
@@ -119,6 +123,24 @@ public sealed class SupervisionQueriesTests : IAsyncLifetime
         await _host.Db(db => db.Participants.Where(p => p.Id == _a.ParticipantId)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.ReferentUserId, "conseiller.dunkerque")));
         Assert.Equal([_a.ProcessInstanceId], await StalledIds(new StalledCasesQuery(Referent: "conseiller.dunkerque")));
+    }
+
+    [Fact]
+    public async Task The_list_is_paged_without_counting_beyond_the_page_shown()
+    {
+        var first = await Query(new StalledCasesQuery(PageSize: 1));
+        Assert.Equal([_a.ProcessInstanceId], first.Items.Select(c => c.InstanceId));
+        Assert.True(first.HasMore);
+        Assert.Equal((1, 2), (first.Total, first.PageCount));
+
+        var second = await Query(new StalledCasesQuery(Page: 2, PageSize: 1));
+        Assert.Equal([_b.ProcessInstanceId], second.Items.Select(c => c.InstanceId));
+        Assert.False(second.HasMore);
+        Assert.Equal((2, 2), (second.Total, second.PageCount));
+
+        var beyond = await Query(new StalledCasesQuery(Page: 3, PageSize: 1));
+        Assert.Empty(beyond.Items);
+        Assert.False(beyond.HasMore);
     }
 
     [Fact]

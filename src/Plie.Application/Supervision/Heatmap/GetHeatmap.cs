@@ -10,7 +10,8 @@ namespace Plie.Application.Supervision.Heatmap;
 
 /// <summary>
 /// Where the running cases of a process wait: per element, how many cases, how many late (an open task past its due
-/// date), and the median time they have waited there (since the task was created / the token arrived). Version null:
+/// date), and the median time they have waited there (since the task was created / the token arrived; for an even
+/// number of cases, the longer of the two middle waits). Version null:
 /// the cases of every version, drawn on the latest diagram; else only the cases of that version.
 /// </summary>
 public sealed record GetHeatmapQuery(string ProcessKey, int? Version = null) : IQuery<ProcessHeatmap>;
@@ -67,7 +68,7 @@ public sealed class GetHeatmapHandler(IPlieDbContext db, ICurrentUser user, Time
         var rows = await db.Sql<HeatRow>($"""
             SELECT t.element_id AS "ElementId", count(*) AS "Waiting",
                    count(*) FILTER (WHERE t.due_at < {utcNow}) AS "Late",
-                   percentile_disc(0.5) WITHIN GROUP (ORDER BY t.created_at DESC) AS "MedianSince"
+                   percentile_disc(0.5) WITHIN GROUP (ORDER BY t.created_at) AS "MedianSince"
               FROM wf.user_tasks t
              WHERE t.state = 'Open' AND t.process_key = {key}
                AND ({allVersions} OR t.instance_id IN
@@ -75,7 +76,7 @@ public sealed class GetHeatmapHandler(IPlieDbContext db, ICurrentUser user, Time
              GROUP BY t.element_id
             UNION ALL
             SELECT e.activity_id, count(DISTINCT e.instance_id), 0,
-                   percentile_disc(0.5) WITHIN GROUP (ORDER BY e.entered_at DESC)
+                   percentile_disc(0.5) WITHIN GROUP (ORDER BY e.entered_at)
               FROM wf.executions e
              WHERE e.state = 'Waiting' AND e.activity_id = ANY({otherWaits}::text[]) AND NOT e.is_multi_instance_root
                AND (NOT {byInstance} OR e.instance_id IN

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -94,47 +95,63 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
     internal sealed record CaseRow(Guid Id, Guid DefinitionId, string DefinitionKey, int DefinitionVersion, string? BusinessKey,
         DateTimeOffset StartedAt, DateTimeOffset LastActivityAt);
 
-    /// <summary>The list counts this many cases at most (the page shows « 200 dossiers ou plus »; later pages count further):
-    /// counting every stuck case of a large base on each page view would cost a scan of all of them.</summary>
-    public const int CountCap = 200;
-
     public async ValueTask<PagedResult<StalledCaseView>> Handle(StalledCasesQuery query, CancellationToken ct)
     {
         if (!ParticipantAccess.Oversees(user))
             throw new UnauthorizedAccessException("La supervision est réservée au superviseur et au Responsable Accompagnement.");
         var now = clock.GetUtcNow();
-        var sql = new CaseFilter(query, now, settings);
+        var steps = string.IsNullOrWhiteSpace(query.Step) ? null : await StepElementsAsync(query.Step.Trim(), query.ProcessKey, ct);
+        var sql = new CaseFilter(query, now, settings, steps);
         var order = query.Sort switch
         {
             StalledSort.NewestFirst => "pi.started_at DESC, pi.id",
             StalledSort.LongestIdleFirst => "pi.last_activity_at, pi.id",
             _ => "pi.started_at, pi.id",
         };
+        // The list is not counted: counting every stuck case of a large base would cost a walk over all of them on each
+        // page view. One row more than the page tells whether another page follows.
         var offset = (query.Page - 1) * query.PageSize;
-        var page = await db.SqlRaw<CaseRow>($"""
+        var rows = await db.SqlRaw<CaseRow>($"""
             SELECT pi.id AS "Id", pi.definition_id AS "DefinitionId", pi.definition_key AS "DefinitionKey",
                    pi.definition_version AS "DefinitionVersion", pi.business_key AS "BusinessKey",
                    pi.started_at AS "StartedAt", pi.last_activity_at AS "LastActivityAt"
               FROM wf.process_instances pi
              WHERE {sql.Where}
              ORDER BY {order}
-             LIMIT {sql.Add(query.PageSize)} OFFSET {sql.Add(offset)}
+             LIMIT {sql.Add(query.PageSize + 1)} OFFSET {sql.Add(offset)}
             """, sql.Parameters).ToListAsync(ct);
-        var total = page.Count < query.PageSize && (page.Count > 0 || offset == 0)
-            ? offset + page.Count
-            : await db.SqlRaw<int>($"""
-                SELECT count(*)::int AS "Value"
-                  FROM (SELECT 1 FROM wf.process_instances pi WHERE {sql.Where} LIMIT {sql.Add(Math.Max(CountCap, offset + query.PageSize + 1))}) x
-                """, sql.Parameters).SingleAsync(ct);
+        var more = rows.Count > query.PageSize;
+        var page = more ? rows[..query.PageSize] : rows;
         var items = page.Count == 0 ? [] : await DescribeAsync(page, now, ct);
-        return new PagedResult<StalledCaseView>(items, total, query.Page, query.PageSize);
+        return new PagedResult<StalledCaseView>(items, offset + page.Count, query.Page, query.PageSize, more);
+    }
+
+    /// <summary>
+    /// The elements a step filter names: an element id as it is, and every element of the deployed processes (of the
+    /// process asked, if any) whose name contains the text, ignoring case and accents (« validation » finds « Validation
+    /// par le Responsable Accompagnement »). Matching on the models, not on the rows, lets the query test one indexed
+    /// column of the tokens.
+    /// </summary>
+    private async Task<string[]> StepElementsAsync(string step, string? processKey, CancellationToken ct)
+    {
+        var definitionIds = db.ProcessDefinitions.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(processKey)) definitionIds = definitionIds.Where(d => d.Key == processKey.Trim());
+        var elements = new HashSet<string>(StringComparer.Ordinal) { step };
+        var compare = CultureInfo.InvariantCulture.CompareInfo;
+        foreach (var id in await definitionIds.Select(d => d.Id).ToListAsync(ct))
+            if (await definitions.GetAsync(id, store, ct) is { } definition)
+                foreach (var node in definition.Model.Nodes.Values)
+                    if (node.Name is { Length: > 0 } name && compare.IndexOf(name, step, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace) >= 0)
+                        elements.Add(node.Id);
+        return [.. elements];
     }
 
     /// <summary>
     /// The WHERE clause on <c>pi</c> (a running instance) and its parameters: stuck for one of the reasons asked — an
-    /// open task past due, no activity since the process's threshold, an open incident, each an indexed EXISTS or a
-    /// column test, switched off by a boolean parameter — or, not stalled only, any running case; then the filters.
-    /// Written so that PostgreSQL walks the instances in the order asked and stops at the page's end.
+    /// open task past due, no activity since the process's threshold, an open incident — or, not stalled only, any
+    /// running case; then the filters. Written so that PostgreSQL walks the instances in the order asked and stops at
+    /// the page's end when matches are common, and gathers the few candidates first when they are rare (idle cases,
+    /// incidents).
     /// </summary>
     private sealed class CaseFilter
     {
@@ -147,55 +164,56 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
             return "{" + (Parameters.Count - 1) + "}";
         }
 
-        public CaseFilter(StalledCasesQuery query, DateTimeOffset now, SupervisionSettings settings)
+        public CaseFilter(StalledCasesQuery query, DateTimeOffset now, SupervisionSettings settings, string[]? stepElements)
         {
             var reasons = query.Reasons is { Count: > 0 } r ? r : [StallReason.Overdue, StallReason.Idle, StallReason.Incident];
             var stalled = query.StalledOnly;
             var keys = settings.IdleDays.Keys.ToArray();
             var limits = keys.Select(k => now.AddDays(-settings.IdleDaysFor(k)).UtcDateTime).ToArray();
             var defaultLimit = now.AddDays(-Math.Max(1, settings.DefaultIdleDays)).UtcDateTime;
-            var utcNow = now.UtcDateTime;
-            var where = new List<string> { "pi.state = 'Running'" };
             var latestLimit = limits.Append(defaultLimit).Max();
-            var idle = $"""
-                pi.last_activity_at < COALESCE(
-                    (SELECT l.t FROM unnest({Add(keys)}::text[], {Add(limits)}::timestamptz[]) AS l(k, t) WHERE l.k = pi.definition_key),
+            var where = new List<string> { "pi.state = 'Running'" };
+            // Idle: no activity since the threshold of the case's process (the configured ones, else the default).
+            string IdleTest(string alias) => $"""
+                {alias}.last_activity_at < COALESCE(
+                    (SELECT l.t FROM unnest({Add(keys)}::text[], {Add(limits)}::timestamptz[]) AS l(k, t) WHERE l.k = {alias}.definition_key),
                     {Add(defaultLimit)})
                 """;
+            var idle = reasons.Contains(StallReason.Idle);
+            var incident = reasons.Contains(StallReason.Incident);
             if (stalled && reasons.Contains(StallReason.Overdue))
                 // Overdue tasks are common: walk the instances in order, test each (the overdue tasks are hashed once).
                 where.Add($"""
-                    (EXISTS (SELECT 1 FROM wf.user_tasks t WHERE t.instance_id = pi.id AND t.state = 'Open' AND t.due_at < {Add(utcNow)})
-                     OR ({Add(reasons.Contains(StallReason.Idle))} AND {idle})
-                     OR ({Add(reasons.Contains(StallReason.Incident))} AND EXISTS (SELECT 1 FROM wf.incidents n
-                          WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
+                    (EXISTS (SELECT 1 FROM wf.user_tasks t WHERE t.instance_id = pi.id AND t.state = 'Open' AND t.due_at < {Add(now.UtcDateTime)})
+                     OR ({Add(idle)} AND {IdleTest("pi")})
+                     OR ({Add(incident)} AND EXISTS (SELECT 1 FROM wf.incidents n WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
                     """);
             else if (stalled)
-                // Idle cases and incidents only: few, collected first through their indexes (an array computed once),
-                // then read by primary key and sorted — rather than walking every instance looking for them.
+            {
+                // Idle cases and incidents only: few, gathered first through their indexes (the idle test is answered by
+                // the index on the last activity alone) and, for a step, intersected with the cases waiting there (as
+                // rare together, common apart), then joined to the other filters and sorted.
+                var atStep = stepElements is null
+                    ? ""
+                    : $"INTERSECT SELECT e.instance_id FROM wf.executions e WHERE e.state = 'Waiting' AND e.activity_id = ANY ({Add(stepElements)}::text[])";
                 where.Add($"""
-                    pi.id = ANY (ARRAY(SELECT i.id FROM wf.process_instances i
-                               WHERE {Add(reasons.Contains(StallReason.Idle))} AND i.state = 'Running' AND i.last_activity_at < {Add(latestLimit)}
-                              UNION ALL
-                              SELECT n.instance_id FROM wf.incidents n WHERE {Add(reasons.Contains(StallReason.Incident))} AND n.resolved_at IS NULL))
-                    AND (({Add(reasons.Contains(StallReason.Idle))} AND {idle})
-                         OR ({Add(reasons.Contains(StallReason.Incident))} AND EXISTS (SELECT 1 FROM wf.incidents n
-                              WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
+                    pi.id IN (SELECT c.id FROM (SELECT i.id FROM wf.process_instances i
+                                                WHERE {Add(idle)} AND i.state = 'Running' AND i.last_activity_at < {Add(latestLimit)} AND {IdleTest("i")}
+                                               UNION ALL
+                                               SELECT n.instance_id FROM wf.incidents n WHERE {Add(incident)} AND n.resolved_at IS NULL) c
+                              {atStep})
                     """);
+                stepElements = null;
+            }
             if (!string.IsNullOrWhiteSpace(query.ProcessKey)) where.Add($"pi.definition_key = {Add(query.ProcessKey.Trim())}");
             // The case's business key is the participant id (as text).
             if (!string.IsNullOrWhiteSpace(query.Antenne))
                 where.Add($"EXISTS (SELECT 1 FROM participants p WHERE p.id::text = pi.business_key AND p.antenne = {Add(query.Antenne.Trim())})");
             if (!string.IsNullOrWhiteSpace(query.Referent))
                 where.Add($"EXISTS (SELECT 1 FROM participants p WHERE p.id::text = pi.business_key AND p.referent_user_id = {Add(query.Referent.Trim())})");
-            if (!string.IsNullOrWhiteSpace(query.Step))
-            {
-                var step = Add(query.Step.Trim());
-                where.Add($"""
-                    (EXISTS (SELECT 1 FROM wf.user_tasks t WHERE t.instance_id = pi.id AND t.state = 'Open' AND (t.element_id = {step} OR t.name = {step}))
-                     OR EXISTS (SELECT 1 FROM wf.executions e WHERE e.instance_id = pi.id AND e.state = 'Waiting' AND e.activity_id = {step}))
-                    """);
-            }
+            // Waiting at the step (unless intersected above): every wait — a user task too — is a token waiting at its element.
+            if (stepElements is not null)
+                where.Add($"EXISTS (SELECT 1 FROM wf.executions e WHERE e.instance_id = pi.id AND e.state = 'Waiting' AND e.activity_id = ANY ({Add(stepElements)}::text[]))");
             Where = string.Join("\n   AND ", where);
         }
     }

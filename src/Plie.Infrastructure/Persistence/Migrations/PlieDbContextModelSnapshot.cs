@@ -661,6 +661,8 @@ namespace Plie.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_executions_waiting_activity")
                         .HasFilter("state = 'Waiting'");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ActivityId" }, "ix_executions_waiting_activity"), new[] { "InstanceId", "EnteredAt", "IsMultiInstanceRoot" });
+
                     b.ToTable("executions", "wf");
                 });
 

@@ -14,7 +14,9 @@ internal sealed class ExecutionRecordConfiguration : IEntityTypeConfiguration<Ex
         builder.Property(x => x.State).HasConversion<string>();
 
         builder.HasIndex(x => x.InstanceId);
-        // Supervision: the tokens waiting at an element (heatmap, cases at a step).
-        builder.HasIndex(x => x.ActivityId, "ix_executions_waiting_activity").HasFilter("state = 'Waiting'");
+        // Supervision: the tokens waiting at an element (heatmap, cases at a step), with what those queries read, so that
+        // they are answered from the index alone.
+        builder.HasIndex(x => x.ActivityId, "ix_executions_waiting_activity").HasFilter("state = 'Waiting'")
+            .IncludeProperties(x => new { x.InstanceId, x.EnteredAt, x.IsMultiInstanceRoot });
     }
 }
