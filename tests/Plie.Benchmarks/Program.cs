@@ -258,7 +258,7 @@ finally
 {
     if (keep && pg is not null)
     {
-        Console.Error.WriteLine($"Kept: {pg.ConnectionString} (psql -h 127.0.0.1 -p {pg.Port} {pg.Database}); stop: {pg.BinDirectory}/pg_ctl stop -D {pg.DataDirectory}; then rm -r {root}");
+        Console.Error.WriteLine($"Kept: {pg.ConnectionString} (psql -h 127.0.0.1 -p {pg.Port} {pg.Database}); stop: kill -INT $(head -1 {pg.DataDirectory}/postmaster.pid); then rm -r {root}");
         pg = null;
         root = "";
     }
