@@ -11,11 +11,40 @@ public sealed class DesignerApiTests : ApiTestBase
     private static readonly string Gestionnaire = TestAuthHandler.Value("gestionnaire", null, ["gestionnaire-procedures"]);
     private static readonly string Conseiller = TestAuthHandler.Value("conseiller.dunkerque", "Dunkerque-Centre", ["conseiller"]);
 
-    private Task<HttpResponseMessage> PutXmlAsync(string user, string url, string body, string contentType = "application/xml")
+    private Task<HttpResponseMessage> PutXmlAsync(string user, string url, string body, string contentType = "application/xml",
+        string? ifMatch = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new StringContent(body, Encoding.UTF8, contentType) };
         request.Headers.Add(TestAuthHandler.Header, user);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         return Client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_save_with_the_revision_read_is_refused_with_409_when_someone_else_saved_the_draft_since()
+    {
+        using (var first = await PutXmlAsync(Gestionnaire, "/api/designer/processes/api-review/draft", Models.Review(), ifMatch: "\"0\""))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using var read = await SendAsAsync(Gestionnaire, HttpMethod.Get, "/api/designer/processes/api-review/draft");
+        var revision = (int)(await JsonAsync(read))["revision"]!;
+        Assert.Equal(1, revision);
+
+        // Another manager saves in between; the first one's save, based on revision 1, is refused and loses nothing.
+        using (var other = await PutXmlAsync(Gestionnaire, "/api/designer/processes/api-review/draft", Models.Review().Replace("Review", "Relecture"),
+                   ifMatch: $"\"{revision}\""))
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        using (var stale = await PutXmlAsync(Gestionnaire, "/api/designer/processes/api-review/draft", Models.Review(), ifMatch: $"W/\"{revision}\""))
+            await AssertProblemAsync(stale, HttpStatusCode.Conflict, "a enregistré ce brouillon");
+        using (var staleNew = await PutXmlAsync(Gestionnaire, "/api/designer/processes/api-review/draft", Models.Review(), ifMatch: "0"))
+            await AssertProblemAsync(staleNew, HttpStatusCode.Conflict, "depuis que vous avez ouvert la procédure");
+        using (var kept = await SendAsAsync(Gestionnaire, HttpMethod.Get, "/api/designer/processes/api-review/draft"))
+        {
+            var body = await JsonAsync(kept);
+            Assert.Equal(2, (int)body["revision"]!);
+            Assert.Contains("Relecture", (string?)body["xml"]);
+        }
+        using (var garbage = await PutXmlAsync(Gestionnaire, "/api/designer/processes/api-review/draft", Models.Review(), ifMatch: "\"deux\""))
+            await AssertProblemAsync(garbage, HttpStatusCode.BadRequest, "If-Match");
     }
 
     [Fact]

@@ -22,6 +22,18 @@ public static class DesignerEndpoints
     /// <summary>A new process: its key (the BPMN process id) and its name.</summary>
     public sealed record NewProcessRequest(string Key, string Name);
 
+    /// <summary>The draft revision of an If-Match header (« 3 », « "3" » or « W/"3" »); null without the header.</summary>
+    private static int? ExpectedRevision(HttpRequest request)
+    {
+        var header = request.Headers.IfMatch.ToString().Trim();
+        if (header.Length == 0) return null;
+        var value = header.StartsWith("W/", StringComparison.Ordinal) ? header[2..] : header;
+        return int.TryParse(value.Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var revision)
+            ? revision
+            : throw new FluentValidation.ValidationException(
+                [new FluentValidation.Results.ValidationFailure("If-Match", "L'en-tête If-Match doit contenir la révision du brouillon (un nombre entier, par exemple \"3\").")]);
+    }
+
     public static IEndpointRouteBuilder MapDesignerApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("Conception des procédures").RequireAuthorization(PliePolicies.Designer);
@@ -48,20 +60,21 @@ public static class DesignerEndpoints
             .WithSummary("Obtenir le brouillon d'une procédure, ou sa dernière version s'il n'y en a pas")
             .ProducesProblems(400, 404);
 
-        group.MapPut("/processes/{key}/draft", (string key, BpmnUpload model, ISender sender, CancellationToken ct) =>
-                sender.Send(new SaveDraftCommand(key, model.Xml), ct))
+        group.MapPut("/processes/{key}/draft", (string key, BpmnUpload model, HttpRequest request, ISender sender, CancellationToken ct) =>
+                sender.Send(new SaveDraftCommand(key, model.Xml, ExpectedRevision(request)), ct))
             .WithName("SaveDraft")
             .WithSummary("Enregistrer le brouillon (même invalide : c'est un travail en cours)")
-            .WithDescription("Corps : le XML (application/xml) ou un fichier .bpmn en multipart/form-data (champ « file ») ; 5 Mo au plus. Refusé seulement si ce n'est pas du XML.")
+            .WithDescription("Corps : le XML (application/xml) ou un fichier .bpmn en multipart/form-data (champ « file ») ; 5 Mo au plus. Refusé seulement si ce n'est pas du XML. Envoyez la révision lue (champ « revision » du brouillon, 0 sans brouillon) dans l'en-tête If-Match : 409 si quelqu'un d'autre a enregistré, publié ou abandonné le brouillon entre-temps.")
             .AddOpenApiOperationTransformer(BpmnUpload.DescribeRequestBody)
-            .ProducesProblems(400, 413, 415);
+            .ProducesProblems(400, 409, 413, 415);
 
-        group.MapPost("/processes/{key}/draft/import", (string key, BpmnUpload model, ISender sender, CancellationToken ct) =>
-                sender.Send(new SaveDraftCommand(key, model.Xml), ct))
+        group.MapPost("/processes/{key}/draft/import", (string key, BpmnUpload model, HttpRequest request, ISender sender, CancellationToken ct) =>
+                sender.Send(new SaveDraftCommand(key, model.Xml, ExpectedRevision(request)), ct))
             .WithName("ImportDraft")
             .WithSummary("Importer un fichier .bpmn comme brouillon de la procédure")
+            .WithDescription("Même contrôle de révision (If-Match) que l'enregistrement.")
             .AddOpenApiOperationTransformer(BpmnUpload.DescribeRequestBody)
-            .ProducesProblems(400, 413, 415);
+            .ProducesProblems(400, 409, 413, 415);
 
         group.MapDelete("/processes/{key}/draft", async Task<NoContent> (string key, ISender sender, CancellationToken ct) =>
             {
@@ -79,12 +92,13 @@ public static class DesignerEndpoints
             .Produces<DefinitionValidation>()
             .ProducesProblems(400, 404);
 
-        group.MapPost("/processes/{key}/publish", (string key, ISender sender, CancellationToken ct) =>
-                sender.Send(new PublishDraftCommand(key), ct))
+        group.MapPost("/processes/{key}/publish", (string key, HttpRequest request, ISender sender, CancellationToken ct) =>
+                sender.Send(new PublishDraftCommand(key, ExpectedRevision(request)), ct))
             .WithName("PublishDraft")
             .WithSummary("Publier le brouillon : nouvelle version pour les prochains dossiers (les dossiers en cours gardent la leur)")
-            .WithDescription("400 avec les erreurs par élément si le modèle est invalide ; « created » vaut false si le modèle est identique à la dernière version.")
-            .ProducesProblems(400, 404);
+            .WithDescription("400 avec les erreurs par élément si le modèle est invalide ; « created » vaut false si le modèle est identique à la dernière version." +
+                             " En-tête If-Match facultatif (révision du brouillon) : 409 si le brouillon a changé entre-temps.")
+            .ProducesProblems(400, 404, 409);
 
         group.MapGet("/processes/{key}/versions/{version:int}/xml", async Task<FileContentHttpResult> (string key, int version, ISender sender, CancellationToken ct) =>
                 TypedResults.File(Encoding.UTF8.GetBytes(await sender.Send(new GetVersionXmlQuery(key, version), ct)), "application/xml",

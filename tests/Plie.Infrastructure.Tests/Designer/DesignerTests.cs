@@ -99,6 +99,37 @@ public sealed class DesignerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_manager_cannot_overwrite_or_publish_a_draft_saved_by_someone_else_since_they_opened_it()
+    {
+        await Send<DraftSaved>(new SaveDraftCommand("demande", Model()));
+        await Send<Published>(new PublishDraftCommand("demande"));
+        var opened = await Send<DesignerModel>(new GetDraftQuery("demande")); // v1, no draft: revision 0
+        Assert.Equal((false, 0), (opened.IsDraft, opened.Revision));
+
+        _user.As("collegue", null, PlieRoles.GestionnaireProcedures);
+        var theirs = await Send<DraftSaved>(new SaveDraftCommand("demande", ModelWithPreIntake(), opened.Revision));
+        Assert.Equal(1, theirs.Revision);
+
+        _user.As("gestionnaire", null, PlieRoles.GestionnaireProcedures);
+        var refused = await Assert.ThrowsAsync<WorkflowConflictException>(() =>
+            Send<DraftSaved>(new SaveDraftCommand("demande", Model().Replace("Accueil", "Accueil modifié"), opened.Revision)));
+        Assert.Contains("collegue a enregistré ce brouillon le", refused.Message);
+        await Assert.ThrowsAsync<WorkflowConflictException>(() => Send<Published>(new PublishDraftCommand("demande", opened.Revision)));
+        var kept = await Send<DesignerModel>(new GetDraftQuery("demande"));
+        Assert.Equal(("collegue", 1), (kept.SavedBy, kept.Revision));
+        Assert.Contains("Pré-accueil", kept.Xml);
+
+        // With the revision they now see, their own saves and the publication go through.
+        var mine = await Send<DraftSaved>(new SaveDraftCommand("demande", kept.Xml.Replace("Pré-accueil", "Pré-accueil relu"), kept.Revision));
+        Assert.Equal(2, mine.Revision);
+        Assert.Equal(2, (await Send<Published>(new PublishDraftCommand("demande", mine.Revision))).Version);
+        // Published: the draft is gone, and a save still based on it is refused.
+        var gone = await Assert.ThrowsAsync<WorkflowConflictException>(() =>
+            Send<DraftSaved>(new SaveDraftCommand("demande", Model(), mine.Revision)));
+        Assert.Contains("publié ou abandonné", gone.Message);
+    }
+
+    [Fact]
     public async Task Publishing_creates_version_two_for_new_cases_while_a_running_case_keeps_version_one()
     {
         await Send<DraftSaved>(new SaveDraftCommand("demande", Model()));

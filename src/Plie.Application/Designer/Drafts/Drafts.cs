@@ -13,13 +13,17 @@ public sealed record GetDraftQuery(string Key) : IQuery<DesignerModel>;
 
 /// <param name="IsDraft">True when <paramref name="Xml"/> is the draft; false when it is the latest published version.</param>
 /// <param name="Version">The version shown (not a draft) or the draft's base version.</param>
+/// <param name="Revision">The draft's revision (what a save or a publish expects, so that nobody overwrites a draft saved
+/// by someone else meanwhile without knowing it); 0 when there is no draft.</param>
 public sealed record DesignerModel(string Key, string? Name, string Xml, bool IsDraft, int? Version, int? LatestVersion,
-    DateTimeOffset? SavedAt, string? SavedBy);
+    DateTimeOffset? SavedAt, string? SavedBy, int Revision = 0);
 
 /// <summary>Saves (or imports) the draft of a process. Any well-formed XML is accepted: the deploy check comes at publish.</summary>
-public sealed record SaveDraftCommand(string Key, string Xml) : ICommand<DraftSaved>;
+/// <param name="ExpectedRevision">The draft revision the user started from (0: no draft then); refused (conflict) when the
+/// draft has been saved, published or discarded by someone else since. Null: no check (last write wins).</param>
+public sealed record SaveDraftCommand(string Key, string Xml, int? ExpectedRevision = null) : ICommand<DraftSaved>;
 
-public sealed record DraftSaved(string Key, DateTimeOffset SavedAt, string SavedBy, int? BasedOnVersion);
+public sealed record DraftSaved(string Key, DateTimeOffset SavedAt, string SavedBy, int? BasedOnVersion, int Revision);
 
 public sealed record DiscardDraftCommand(string Key) : ICommand<bool>;
 
@@ -80,7 +84,8 @@ public sealed class GetDraftHandler(IPlieDbContext db) : IQueryHandler<GetDraftQ
             .OrderByDescending(d => d.Version).Select(d => new { d.Version, d.Name, d.Xml }).FirstOrDefaultAsync(ct);
         var draft = await db.ProcessDrafts.AsNoTracking().FirstOrDefaultAsync(d => d.Key == query.Key, ct);
         if (draft is not null)
-            return new DesignerModel(query.Key, draft.Name, draft.Xml, true, draft.BasedOnVersion, latest?.Version, draft.SavedAt, draft.SavedBy);
+            return new DesignerModel(query.Key, draft.Name, draft.Xml, true, draft.BasedOnVersion, latest?.Version, draft.SavedAt, draft.SavedBy,
+                draft.Revision);
         if (latest is null) throw new NotFoundException($"La procédure « {query.Key} » n'existe pas (ni version publiée, ni brouillon).");
         return new DesignerModel(query.Key, latest.Name, latest.Xml, false, latest.Version, latest.Version, null, null);
     }
@@ -91,6 +96,7 @@ public sealed class SaveDraftHandler(IPlieDbContext db, ICurrentUser user, TimeP
     public async ValueTask<DraftSaved> Handle(SaveDraftCommand command, CancellationToken ct)
     {
         var draft = await db.ProcessDrafts.FirstOrDefaultAsync(d => d.Key == command.Key, ct);
+        DraftRevision.Ensure(draft, command.ExpectedRevision);
         var latest = await db.ProcessDefinitions.Where(d => d.Key == command.Key).MaxAsync(d => (int?)d.Version, ct);
         if (draft is null)
         {
@@ -104,7 +110,21 @@ public sealed class SaveDraftHandler(IPlieDbContext db, ICurrentUser user, TimeP
         draft.Revision++;
         db.Record(user, null, "procedure.draft-saved", new { key = command.Key, basedOnVersion = draft.BasedOnVersion }, clock);
         await db.SaveChangesAsync(ct);
-        return new DraftSaved(draft.Key, draft.SavedAt, draft.SavedBy, draft.BasedOnVersion);
+        return new DraftSaved(draft.Key, draft.SavedAt, draft.SavedBy, draft.BasedOnVersion, draft.Revision);
+    }
+}
+
+/// <summary>The check that keeps two managers from overwriting each other's draft unknowingly.</summary>
+internal static class DraftRevision
+{
+    public static void Ensure(ProcessDraft? draft, int? expected)
+    {
+        if (expected is not { } revision || (draft?.Revision ?? 0) == revision) return;
+        var since = revision == 0 ? "depuis que vous avez ouvert la procédure" : "depuis votre dernier enregistrement";
+        throw new Plie.Workflow.WorkflowConflictException(draft is null
+            ? $"Le brouillon a été publié ou abandonné par quelqu'un d'autre {since}. Téléchargez votre version (.bpmn) pour la garder, puis rechargez la page."
+            : $"{draft.SavedBy} a enregistré ce brouillon le {ParisTime.Format(draft.SavedAt)} {since} : " +
+              "vos modifications ne l'écrasent pas. Téléchargez votre version (.bpmn) pour la garder, puis rechargez la page pour voir la sienne.");
     }
 }
 
@@ -135,6 +155,6 @@ public sealed class NewProcessHandler(IPlieDbContext db, ICurrentUser user, Time
         db.ProcessDrafts.Add(draft);
         db.Record(user, null, "procedure.created", new { key = command.Key, name = draft.Name }, clock);
         await db.SaveChangesAsync(ct);
-        return new DraftSaved(draft.Key, draft.SavedAt, draft.SavedBy, null);
+        return new DraftSaved(draft.Key, draft.SavedAt, draft.SavedBy, null, draft.Revision);
     }
 }

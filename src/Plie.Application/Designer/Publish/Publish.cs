@@ -18,7 +18,9 @@ public sealed record ValidateDraftQuery(string Key) : IQuery<DefinitionValidatio
 /// Publishes the draft: checked, deployed as version N+1 (the next cases start on it, running cases keep theirs), the
 /// draft discarded. Refused with the errors when invalid; an unchanged model creates no version.
 /// </summary>
-public sealed record PublishDraftCommand(string Key) : ICommand<Published>;
+/// <param name="ExpectedRevision">The draft revision the user saw; refused (conflict) when someone else saved it since.
+/// Null: no check.</param>
+public sealed record PublishDraftCommand(string Key, int? ExpectedRevision = null) : ICommand<Published>;
 
 /// <param name="Created">False when the draft was identical to the latest version (nothing new deployed).</param>
 public sealed record Published(string Key, int Version, bool Created);
@@ -76,6 +78,7 @@ public sealed class PublishDraftHandler(IPlieDbContext db, IWorkflowEngine engin
     {
         var draft = await db.ProcessDrafts.FirstOrDefaultAsync(d => d.Key == command.Key, ct)
                     ?? throw new NotFoundException($"La procédure « {command.Key} » n'a pas de brouillon à publier : enregistrez d'abord le brouillon.");
+        DraftRevision.Ensure(draft, command.ExpectedRevision);
         var errors = DraftCheck.Errors(engine, command.Key, draft.Xml);
         if (errors.Count > 0) throw new WorkflowValidationException(errors);
         db.ProcessDrafts.Remove(draft);

@@ -45,7 +45,7 @@ public sealed class GetDashboardHandler(IPlieDbContext db, ICurrentUser user, Ti
 {
     internal sealed record Row(DateTime WeekStart, string Antenne, long Opened, long Closed, long OpenAtWeekEnd);
 
-    private static readonly TimeZoneInfo Paris = FindParis();
+    private static TimeZoneInfo Paris => ParisTime.Zone;
 
     public async ValueTask<SupervisionDashboard> Handle(GetDashboardQuery query, CancellationToken ct)
     {
@@ -90,10 +90,4 @@ public sealed class GetDashboardHandler(IPlieDbContext db, ICurrentUser user, Ti
 
     private static DateTime ToUtc(DateOnly day) =>
         TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(day.ToDateTime(TimeOnly.MinValue), DateTimeKind.Unspecified), Paris);
-
-    private static TimeZoneInfo FindParis()
-    {
-        try { return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"); }
-        catch (TimeZoneNotFoundException) { return TimeZoneInfo.Utc; }
-    }
 }

@@ -7,23 +7,9 @@ namespace Plie.Web.Components.Shared;
 /// <summary>What the screens show: French labels of codes, dates in French and in Paris time.</summary>
 public static class Labels
 {
-    public static readonly CultureInfo Fr = CultureInfo.GetCultureInfo("fr-FR");
+    public static readonly CultureInfo Fr = ParisTime.French;
 
-    private static readonly TimeZoneInfo Paris = FindParis();
-
-    private static TimeZoneInfo FindParis()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return TimeZoneInfo.Local;
-        }
-    }
-
-    public static DateTimeOffset ToParis(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Paris);
+    public static DateTimeOffset ToParis(DateTimeOffset at) => ParisTime.ToParis(at);
 
     /// <summary>Today in Paris.</summary>
     public static DateOnly Today => DateOnly.FromDateTime(ToParis(DateTimeOffset.UtcNow).DateTime);
@@ -32,7 +18,7 @@ public static class Labels
 
     public static string Date(DateTimeOffset? at) => at is { } a ? ToParis(a).ToString("dd/MM/yyyy", Fr) : "—";
 
-    public static string DateTime(DateTimeOffset? at) => at is { } a ? ToParis(a).ToString("dd/MM/yyyy 'à' HH:mm", Fr) : "—";
+    public static string DateTime(DateTimeOffset? at) => at is { } a ? ParisTime.Format(a) : "—";
 
     public static string Role(string role) => PlieRoles.Labels.TryGetValue(role, out var label) ? label : role;
 
