@@ -279,6 +279,62 @@ public sealed class DesignerTests : IAsyncLifetime
         Assert.Equal(rowsBefore, await CountRowsAsync());
     }
 
+    [Fact]
+    public async Task A_dry_run_follows_a_call_activity_into_the_published_process_and_back()
+    {
+        // « verification » is published; the draft of « dossier » calls it, passing « montant » in and « avis » out.
+        await Send<DraftSaved>(new SaveDraftCommand("verification", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="V" targetNamespace="t">
+              <bpmn:process id="verification" name="Vérification" isExecutable="true">
+                <bpmn:startEvent id="VStart" />
+                <bpmn:sequenceFlow id="V1" sourceRef="VStart" targetRef="Task_Verifier" />
+                <bpmn:userTask id="Task_Verifier" name="Vérifier le montant" camunda:candidateGroups="statistiques">
+                  <bpmn:extensionElements><camunda:formData><camunda:formField id="avis" label="Avis" type="string" /></camunda:formData></bpmn:extensionElements>
+                </bpmn:userTask>
+                <bpmn:sequenceFlow id="V2" sourceRef="Task_Verifier" targetRef="VEnd" />
+                <bpmn:endEvent id="VEnd" />
+              </bpmn:process>
+            </bpmn:definitions>
+            """));
+        await Send<Published>(new PublishDraftCommand("verification"));
+        var draft = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="t">
+              <bpmn:process id="dossier" name="Dossier" isExecutable="true">
+                <bpmn:startEvent id="Start" />
+                <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Call" />
+                <bpmn:callActivity id="Call" name="Faire vérifier" calledElement="verification">
+                  <bpmn:extensionElements>
+                    <camunda:in source="montant" target="montant" />
+                    <camunda:out source="avis" target="avis" />
+                  </bpmn:extensionElements>
+                </bpmn:callActivity>
+                <bpmn:sequenceFlow id="F2" sourceRef="Call" targetRef="Task_Suite" />
+                <bpmn:userTask id="Task_Suite" name="Suite" />
+                <bpmn:sequenceFlow id="F3" sourceRef="Task_Suite" targetRef="End" />
+                <bpmn:endEvent id="End" />
+              </bpmn:process>
+            </bpmn:definitions>
+            """;
+        var rowsBefore = await CountRowsAsync();
+        var session = await _host.Services.GetRequiredService<DryRunFactory>().CreateAsync(draft);
+        await session.StartAsync(new Dictionary<string, object?> { ["montant"] = 120 });
+
+        var verifier = Assert.Single(session.OpenTasks);
+        Assert.Equal(("Task_Verifier", "Vérification", "avis"), (verifier.ElementId, verifier.CalledProcess, Assert.Single(verifier.FormFields).Id));
+        Assert.Equal(["Call"], session.ActiveElements);
+        Assert.Contains(session.Log, e => e.ElementName == "Vérifier le montant (Vérification)");
+
+        await session.CompleteTaskAsync(verifier.Id, new Dictionary<string, object?> { ["avis"] = "conforme" });
+        var suite = Assert.Single(session.OpenTasks);
+        Assert.Equal("Task_Suite", suite.ElementId);
+        Assert.Null(suite.CalledProcess);
+        Assert.Equal("conforme", (string?)session.Variables["avis"]);
+        Assert.Contains("Call", session.CompletedElements);
+        Assert.Equal(rowsBefore, await CountRowsAsync());
+    }
+
     /// <summary>Rows of every engine and participant table.</summary>
     private Task<long> CountRowsAsync() => _host.Db(async db =>
         await db.ProcessDefinitions.LongCountAsync() + await db.ProcessInstances.LongCountAsync() + await db.Executions.LongCountAsync()

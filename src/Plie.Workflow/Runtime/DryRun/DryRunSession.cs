@@ -12,8 +12,9 @@ namespace Plie.Workflow.Runtime.DryRun;
 public sealed record ServiceCall(string ElementId, string? ElementName, string Topic, string Inputs, string Outputs);
 
 /// <summary>An open user task of the dry run, with its form fields (none for a form key's form).</summary>
+/// <param name="CalledProcess">The name of the called process the task belongs to; null for the model's own tasks.</param>
 public sealed record DryRunTask(Guid Id, string ElementId, string? Name, string? FormKey, IReadOnlyList<FormField> FormFields,
-    IReadOnlyList<string> CandidateGroups, string? Assignee, DateTimeOffset? DueAt);
+    IReadOnlyList<string> CandidateGroups, string? Assignee, DateTimeOffset? DueAt, string? CalledProcess = null);
 
 public sealed record DryRunTimer(Guid JobId, string ElementId, string? ElementName, DateTimeOffset DueAt);
 
@@ -28,8 +29,9 @@ public sealed record DryRunEvent(DateTimeOffset At, string Type, string? Element
 /// <summary>
 /// A throwaway run of a model (the designer's « Essai »): the engine itself, on an in-memory store, with service tasks
 /// that call nothing — each call is recorded and answered with the outputs the manager typed for its topic (none by
-/// default). No database row is read or written: no participant data, no <c>wf.*</c> table. Lives as long as the page
-/// that owns it; one user, one call at a time.
+/// default). No database row is written and no participant data is read: the published processes the model calls are
+/// copied into the session at its start, and call activities run them there, so that their tasks, timers and messages
+/// are part of the run. Lives as long as the page that owns it; one user, one call at a time.
 /// </summary>
 public sealed class DryRunSession
 {
@@ -38,11 +40,14 @@ public sealed class DryRunSession
     private readonly WorkflowEngine _engine;
     private readonly RecordingInvoker _invoker;
     private readonly TimeProvider _clock;
+    private readonly DefinitionCache _definitions;
     private ProcessModel _model = null!;
     private Guid? _instanceId;
 
-    private DryRunSession(InMemoryWorkflowStore store, WorkflowEngine engine, RecordingInvoker invoker, TimeProvider clock)
+    private DryRunSession(InMemoryWorkflowStore store, WorkflowEngine engine, RecordingInvoker invoker, TimeProvider clock,
+        DefinitionCache definitions)
     {
+        _definitions = definitions;
         _store = store;
         _engine = engine;
         _invoker = invoker;
@@ -53,16 +58,25 @@ public sealed class DryRunSession
     /// Loads a model into a new session (throws <see cref="WorkflowValidationException"/> when the deploy check refuses
     /// it). Service tasks are checked against the real catalogue but never call it.
     /// </summary>
+    /// <param name="calledProcesses">The XML of the published processes the model may call (their latest versions).</param>
     public static async Task<DryRunSession> CreateAsync(string xml, ITopicCatalog topics, IFormCatalog forms, TimeProvider clock,
-        ILoggerFactory loggers, CancellationToken ct = default)
+        ILoggerFactory loggers, IReadOnlyList<string>? calledProcesses = null, CancellationToken ct = default)
     {
         var store = new InMemoryWorkflowStore();
         var invoker = new RecordingInvoker();
         // One try: a failing step becomes an incident at once instead of being retried later.
         var options = Options.Create(new WorkflowOptions { DefaultRetries = 1, RunJobs = false });
-        var engine = new WorkflowEngine(store, new DefinitionCache(), invoker, topics, forms, options, clock, [],
+        var definitions = new DefinitionCache();
+        var engine = new WorkflowEngine(store, definitions, invoker, topics, forms, options, clock, [],
             loggers.CreateLogger<WorkflowEngine>());
-        var session = new DryRunSession(store, engine, invoker, clock);
+        var session = new DryRunSession(store, engine, invoker, clock, definitions);
+        foreach (var called in calledProcesses ?? [])
+        {
+            // A published process that no longer passes today's checks is left out: calling it is an incident, as it
+            // would be for real.
+            try { await engine.DeployAsync(called, Worker, ct); }
+            catch (WorkflowValidationException) { }
+        }
         var deployed = await engine.DeployAsync(xml, Worker, ct);
         session._model = BpmnParser.Parse(deployed.Definition.Xml).Model!;
         return session;
@@ -74,13 +88,36 @@ public sealed class DryRunSession
     public IDictionary<string, JsonObject> ServiceOutputs => _invoker.Outputs;
 
     public IReadOnlyList<ServiceCall> ServiceCalls =>
-        _invoker.Calls.Select(c => c with { ElementName = _model.Nodes.GetValueOrDefault(c.ElementId)?.Name }).ToList();
+        _invoker.Calls.Select(c => c.Call with { ElementName = NameOf(c.Call.ElementId, c.InstanceId) }).ToList();
 
     public bool Started => _instanceId is not null;
 
     public InstanceState? State => Instance?.State;
 
     private ProcessInstanceRecord? Instance => _store.Current.Instances.FirstOrDefault(i => i.Id == _instanceId);
+
+    // Every instance of the store is this session's: the model's and those its call activities started.
+
+    /// <summary>The model of an instance of the session (the model itself, or a called process).</summary>
+    private ProcessModel ModelOf(Guid instanceId)
+    {
+        if (instanceId == _instanceId) return _model;
+        var definitionId = _store.Current.Instances.FirstOrDefault(i => i.Id == instanceId)?.DefinitionId;
+        var definition = _store.Current.Definitions.FirstOrDefault(d => d.Id == definitionId);
+        return definition is null ? _model : _definitions.Get(definition);
+    }
+
+    private string? NameOf(string elementId, Guid instanceId) => ModelOf(instanceId).Nodes.GetValueOrDefault(elementId)?.Name;
+
+    /// <summary>The called process's name for an instance started by a call activity; null for the model's own.</summary>
+    private string? CalledProcessOf(Guid instanceId)
+    {
+        if (instanceId == _instanceId) return null;
+        var model = ModelOf(instanceId);
+        return model.Name ?? model.Id;
+    }
+
+    private static string? Qualified(string? name, string? process) => process is null || name is null ? name : $"{name} ({process})";
 
     /// <summary>Starts the instance with the test variables (then runs what is due at once).</summary>
     public async Task StartAsync(IReadOnlyDictionary<string, object?> variables, CancellationToken ct = default)
@@ -92,11 +129,11 @@ public sealed class DryRunSession
     }
 
     public IReadOnlyList<DryRunTask> OpenTasks => _store.Current.Tasks
-        .Where(t => t.InstanceId == _instanceId && t.State == UserTaskState.Open)
+        .Where(t => t.State == UserTaskState.Open)
         .OrderBy(t => t.CreatedAt)
         .Select(t => new DryRunTask(t.Id, t.ElementId, t.Name, t.FormKey,
             t.FormFieldsJson is null ? [] : JsonSerializer.Deserialize<List<FormField>>(t.FormFieldsJson, JsonDefaults.Options) ?? [],
-            t.CandidateGroups, t.Assignee, t.DueAt))
+            t.CandidateGroups, t.Assignee, t.DueAt, CalledProcessOf(t.InstanceId)))
         .ToList();
 
     /// <summary>Completes a task with the values given (checked against its form fields, as for real).</summary>
@@ -107,9 +144,9 @@ public sealed class DryRunSession
     }
 
     public IReadOnlyList<DryRunTimer> PendingTimers => _store.Current.Jobs
-        .Where(j => j.InstanceId == _instanceId && j.Kind is JobKind.BoundaryTimer or JobKind.IntermediateTimer)
+        .Where(j => j.InstanceId is not null && j.Kind is JobKind.BoundaryTimer or JobKind.IntermediateTimer)
         .OrderBy(j => j.DueAt)
-        .Select(j => new DryRunTimer(j.Id, j.ElementId, _model.Nodes.GetValueOrDefault(j.ElementId)?.Name, j.DueAt))
+        .Select(j => new DryRunTimer(j.Id, j.ElementId, NameOf(j.ElementId, j.InstanceId!.Value), j.DueAt))
         .ToList();
 
     /// <summary>Fires a timer now, whatever its due date.</summary>
@@ -123,8 +160,8 @@ public sealed class DryRunSession
     }
 
     public IReadOnlyList<DryRunMessage> WaitingMessages => _store.Current.Subscriptions
-        .Where(s => s.InstanceId == _instanceId)
-        .Select(s => new DryRunMessage(s.MessageName, s.ElementId, _model.Nodes.GetValueOrDefault(s.ElementId)?.Name))
+        .Where(s => s.InstanceId is not null)
+        .Select(s => new DryRunMessage(s.MessageName, s.ElementId, NameOf(s.ElementId, s.InstanceId!.Value)))
         .ToList();
 
     public async Task CorrelateAsync(string messageName, IReadOnlyDictionary<string, object?> variables, CancellationToken ct = default)
@@ -137,14 +174,17 @@ public sealed class DryRunSession
         .Where(v => v.InstanceId == _instanceId && v.ExecutionId is null)
         .ToDictionary(v => v.Name, VariableValues.Read);
 
-    public IReadOnlyList<IncidentRecord> Incidents => _store.Current.Incidents
-        .Where(i => i.InstanceId == _instanceId && i.ResolvedAt is null).ToList();
+    /// <summary>Open incidents, of the model or of a process it called.</summary>
+    public IReadOnlyList<IncidentRecord> Incidents => _store.Current.Incidents.Where(i => i.ResolvedAt is null).ToList();
 
+    /// <summary>What happened, in order, in the model and in the processes it called (their element names tell them apart).</summary>
     public IReadOnlyList<DryRunEvent> Log => _store.Current.History
-        .Where(h => h.InstanceId == _instanceId)
         .OrderBy(h => h.Id)
-        .Select(h => new DryRunEvent(h.At, h.Type, h.ElementId, h.ElementName, h.Data))
+        .Select(h => new DryRunEvent(h.At, h.Type, h.ElementId, Qualified(h.ElementName, CalledProcessOf(h.InstanceId)), h.Data))
         .ToList();
+
+    /// <summary>The model's own history: what the canvas marks and the gateways it shows are read from.</summary>
+    private List<HistoryEventRecord> OwnHistory => _store.Current.History.Where(h => h.InstanceId == _instanceId).OrderBy(h => h.Id).ToList();
 
     /// <summary>Where tokens wait now.</summary>
     public IReadOnlyList<string> ActiveElements => _store.Current.Executions
@@ -153,7 +193,7 @@ public sealed class DryRunSession
 
     /// <summary>The elements left so far and the sequence flows taken (see <see cref="TakenFlows"/>).</summary>
     public IReadOnlyList<string> CompletedElements =>
-        Log.Where(e => e.Type == HistoryTypes.ElementLeft && e.ElementId is not null).Select(e => e.ElementId!)
+        OwnHistory.Where(e => e.Type == HistoryTypes.ElementLeft && e.ElementId is not null).Select(e => e.ElementId!)
             .Concat(TakenFlows()).Distinct().ToList();
 
     /// <summary>
@@ -164,7 +204,7 @@ public sealed class DryRunSession
     {
         var taken = new List<string>();
         var left = new List<string>();
-        foreach (var e in Log)
+        foreach (var e in OwnHistory)
         {
             if (e.ElementId is null) continue;
             if (e.Type == HistoryTypes.ElementLeft) left.Add(e.ElementId);
@@ -186,7 +226,7 @@ public sealed class DryRunSession
     public IReadOnlyList<GatewayDecision> GatewayDecisions()
     {
         var flows = TakenFlows().Select(id => _model.Flows[id]).ToList();
-        return Log.Where(e => e.Type == HistoryTypes.ElementLeft && e.ElementId is not null
+        return OwnHistory.Where(e => e.Type == HistoryTypes.ElementLeft && e.ElementId is not null
                               && _model.Nodes.GetValueOrDefault(e.ElementId) is Gateway { Outgoing.Count: > 1 })
             .Select(e => e.ElementId!).Distinct()
             .Select(id =>
@@ -214,13 +254,13 @@ public sealed class DryRunSession
     private sealed class RecordingInvoker : IServiceTaskInvoker
     {
         public Dictionary<string, JsonObject> Outputs { get; } = new(StringComparer.Ordinal);
-        public List<ServiceCall> Calls { get; } = [];
+        public List<(ServiceCall Call, Guid InstanceId)> Calls { get; } = [];
 
         public Task<IReadOnlyDictionary<string, JsonNode?>> InvokeAsync(string topic, JsonObject input, ServiceTaskContext context,
             CancellationToken ct)
         {
             var output = Outputs.TryGetValue(topic, out var typed) ? typed : new JsonObject();
-            Calls.Add(new ServiceCall(context.ElementId, null, topic, input.ToJsonString(), output.ToJsonString()));
+            Calls.Add((new ServiceCall(context.ElementId, null, topic, input.ToJsonString(), output.ToJsonString()), context.InstanceId));
             IReadOnlyDictionary<string, JsonNode?> result = output.ToDictionary(p => p.Key, p => p.Value?.DeepClone());
             return Task.FromResult(result);
         }
