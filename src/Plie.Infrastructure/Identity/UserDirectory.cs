@@ -13,4 +13,7 @@ public sealed class UserDirectory(AuthDbContext db) : IUserDirectory
         var users = await query.OrderBy(u => u.DisplayName).ToListAsync(ct);
         return users.Select(u => new DirectoryUser(u.Id, u.DisplayName, u.Roles, u.Antenne)).ToList();
     }
+
+    public Task<int> RenameAntenneAsync(string from, string to, CancellationToken ct) =>
+        db.Users.Where(u => u.Antenne == from).ExecuteUpdateAsync(s => s.SetProperty(u => u.Antenne, to), ct);
 }

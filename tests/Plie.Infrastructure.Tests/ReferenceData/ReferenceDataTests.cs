@@ -1,9 +1,13 @@
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Plie.Application.Common;
+using Plie.Application.Intake.StartIntake;
 using Plie.Application.ReferenceData;
+using Plie.Application.Users.ListUsers;
 using Plie.Domain.ReferenceData;
 using Plie.Infrastructure.Hosting;
+using Plie.Infrastructure.Identity;
 using Plie.Testing;
 
 namespace Plie.Infrastructure.Tests.ReferenceData;
@@ -16,9 +20,9 @@ public sealed class ReferenceDataTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await EngineHost.StartAsync(configure: s => s.AddScoped<ICurrentUser>(_ => _user));
+        _host = await EngineHost.StartAsync(configure: s => s.AddScoped<ICurrentUser>(_ => _user).AddPlieAuthStore());
         _host.Clock.Set(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-        await PlieInitializer.InitializeAsync(_host.Services, null);
+        await PlieInitializer.InitializeAsync(_host.Services, EngineHost.WorkflowsFolder());
         _user.As("admin", null, PlieRoles.Administrateur);
     }
 
@@ -76,5 +80,33 @@ public sealed class ReferenceDataTests : IAsyncLifetime
         _user.As("conseiller.dunkerque", "dunkerque-centre", PlieRoles.Conseiller);
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
             Send<int>(new SaveMembershipCommand("59183", null, new DateOnly(2030, 1, 1), null)));
+    }
+
+    [Fact]
+    public async Task Renaming_an_antenne_moves_its_files_and_accounts_so_its_counsellors_keep_their_files()
+    {
+        await AuthStore.InitializeAsync(_host.Services, seedDemoAccounts: true);
+        _user.As("conseiller.dunkerque", "Dunkerque-Centre", PlieRoles.Conseiller);
+        var started = await Send<StartIntakeResult>(new StartIntakeCommand("Karima", "Benali", new DateOnly(1980, 5, 17), "59183", null,
+            "0600000000", null, null, null));
+        _user.As("admin", null, PlieRoles.Administrateur);
+
+        var taken = await Assert.ThrowsAsync<FluentValidation.ValidationException>(() =>
+            Send<string>(new SaveAntenneCommand("dunkerque-centre", "Grande-Synthe", ["59183"], new DateOnly(2026, 1, 1), null)));
+        Assert.Contains("s'appelle déjà", taken.Message);
+        await Send<string>(new SaveAntenneCommand("dunkerque-centre", "Dunkerque Centre-Malo", ["59183", "59155"], new DateOnly(2026, 1, 1), null));
+
+        var file = await _host.Db(db => db.Participants.AsNoTracking().SingleAsync(p => p.Id == started.ParticipantId));
+        Assert.Equal("Dunkerque Centre-Malo", file.Antenne);
+        var audit = await _host.Db(db => db.AuditEntries.AsNoTracking()
+            .Where(e => e.ParticipantId == started.ParticipantId && e.Action == "participant.antenne-renamed").ToListAsync());
+        Assert.Equal("admin", Assert.Single(audit).UserId);
+        var directory = await Send<IReadOnlyList<DirectoryUser>>(new ListUsersQuery([PlieRoles.Conseiller]));
+        Assert.Equal("Dunkerque Centre-Malo", directory.Single(u => u.Id == "conseiller.dunkerque").Antenne);
+        Assert.Equal("Grande-Synthe", directory.Single(u => u.Id == "conseiller.grande-synthe").Antenne);
+
+        // The counsellor signs in again with the new antenne on the account: the file is his, as before.
+        _user.As("conseiller.dunkerque", "Dunkerque Centre-Malo", PlieRoles.Conseiller);
+        Assert.True(await _host.Db(db => db.Participants.VisibleTo(_user).AnyAsync(p => p.Id == started.ParticipantId)));
     }
 }
