@@ -47,13 +47,21 @@ public interface IWorkflowEngine
     /// Moves a running instance to another version of its process (same key). Refused with
     /// <see cref="WorkflowMigrationRefusedException"/> when an element where the instance stands (a waiting token, an open
     /// task, a timer, a message subscription) does not exist in the target with the same type in the same scope.
-    /// Timers and subscriptions keep their due times; the history records the change.
+    /// Timers and subscriptions keep their due times; open tasks take the target's name, candidate groups and users,
+    /// form and priority (assignee, due date and creation stay); the history records the change.
     /// </summary>
     Task<MigrationResult> MigrateInstanceAsync(Guid instanceId, Guid targetDefinitionId, string? user, CancellationToken ct = default);
 
     /// <summary>Migrates every running instance of version <paramref name="fromVersion"/> of a process to
-    /// <paramref name="toVersion"/>, each in its own transaction; one result per instance (migrated or refused, and why).</summary>
+    /// <paramref name="toVersion"/>, each in its own transaction; one result per instance (migrated or refused, and why).
+    /// <paramref name="onMigrated"/> runs inside each migrated instance's transaction, before it commits: what it records
+    /// (e.g. an audit entry) commits with the move, or not at all.</summary>
     Task<IReadOnlyList<MigrationResult>> MigrateInstancesAsync(string processKey, int fromVersion, int toVersion, string? user,
+        Func<ProcessInstanceRecord, MigrationResult, Task>? onMigrated = null, CancellationToken ct = default);
+
+    /// <summary>What <see cref="MigrateInstancesAsync"/> would do, changing nothing: for each running instance of
+    /// <paramref name="fromVersion"/>, whether it can move to <paramref name="toVersion"/> and, if not, why.</summary>
+    Task<IReadOnlyList<MigrationCheckResult>> CheckMigrationAsync(string processKey, int fromVersion, int toVersion,
         CancellationToken ct = default);
 
     /// <summary>The current variables of an instance (process scope).</summary>
@@ -71,6 +79,12 @@ public sealed record CorrelationResult(IReadOnlyList<Guid> InstanceIds, bool Sta
 
 /// <param name="Refusal">Why the instance was not migrated (null when it was).</param>
 public sealed record MigrationResult(Guid InstanceId, int FromVersion, int ToVersion, bool Migrated, string? Refusal = null);
+
+/// <param name="Refusal">Why the instance cannot move (null when it can).</param>
+public sealed record MigrationCheckResult(Guid InstanceId, string? Refusal)
+{
+    public bool CanMigrate => Refusal is null;
+}
 
 public enum JobOutcome { Executed, Failed, IncidentCreated, NotFound }
 

@@ -5,6 +5,7 @@ using Plie.Application.Users.ListUsers;
 using Plie.Application.Workflow.MigrateInstance;
 using Plie.Workflow;
 using Plie.Workflow.Ports;
+using Plie.Workflow.Runtime;
 
 namespace Plie.Application.Tests;
 
@@ -39,21 +40,28 @@ public sealed class HandlerTests
         Assert.Equal(3, everyone.Count);
     }
 
-    [Fact]
-    public async Task Only_those_who_oversee_procedures_may_migrate_a_whole_version()
+    [Theory]
+    [InlineData(PlieRoles.Superviseur)]
+    [InlineData(PlieRoles.GestionnaireProcedures)]
+    public async Task Those_who_oversee_or_publish_the_procedures_may_migrate_a_whole_version_not_a_conseiller(string role)
     {
         var engine = new Mock<IWorkflowEngine>(MockBehavior.Strict);
-        var conseiller = new MigrateInstancesHandler(engine.Object, User("conseiller.dunkerque", PlieRoles.Conseiller));
+        var db = new Mock<IPlieDbContext>(MockBehavior.Strict).Object;
+        var conseiller = new MigrateInstancesHandler(engine.Object, db, User("conseiller.dunkerque", PlieRoles.Conseiller), TimeProvider.System);
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
             conseiller.Handle(new MigrateInstancesCommand("intake", 1, 2), default).AsTask());
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
+            new CheckMigrationHandler(engine.Object, db, User("conseiller.dunkerque", PlieRoles.Conseiller))
+                .Handle(new CheckMigrationQuery("intake", 1, 2), default).AsTask());
         engine.VerifyNoOtherCalls();
 
         var moved = new MigrationResult(Guid.NewGuid(), 1, 2, true);
-        engine.Setup(e => e.MigrateInstancesAsync("intake", 1, 2, "superviseur", It.IsAny<CancellationToken>())).ReturnsAsync([moved]);
-        var superviseur = new MigrateInstancesHandler(engine.Object, User("superviseur", PlieRoles.Superviseur));
+        engine.Setup(e => e.MigrateInstancesAsync("intake", 1, 2, role, It.IsAny<Func<ProcessInstanceRecord, MigrationResult, Task>>(),
+            It.IsAny<CancellationToken>())).ReturnsAsync([moved]);
+        var allowed = new MigrateInstancesHandler(engine.Object, db, User(role, role), TimeProvider.System);
 
-        var results = await superviseur.Handle(new MigrateInstancesCommand("intake", 1, 2), default);
+        var results = await allowed.Handle(new MigrateInstancesCommand("intake", 1, 2), default);
 
         Assert.Equal([moved], results);
     }

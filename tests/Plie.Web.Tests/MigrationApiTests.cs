@@ -102,4 +102,60 @@ public sealed class MigrationApiTests : ApiTestBase
         await AssertProblemAsync(await PostJsonAsync("/api/workflow/definitions/api-review/migrate", new { fromVersion = 1, toVersion = 1 }),
             HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Checking_a_version_migration_names_the_refusals_and_moves_nothing_then_the_manager_migrates()
+    {
+        await DeployOkAsync(Models.Review());
+        var instanceId = Id(await StartAsync("api-review"));
+        await DeployOkAsync(Models.Review(name: "Relecture, version 2"));
+        await DeployOkAsync(ReviewWithoutReview);
+        var gestionnaire = TestAuthHandler.Value("gestionnaire.test", null, PlieRoles.GestionnaireProcedures);
+
+        using (var check = await SendAsAsync(gestionnaire, HttpMethod.Post, "/api/workflow/definitions/api-review/migrate/check",
+                   new { fromVersion = 1, toVersion = 3 }))
+        {
+            Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+            var plan = await JsonAsync(check);
+            Assert.Equal(0, (int)plan["movable"]!);
+            var refused = Assert.Single(plan["cases"]!.AsArray())!;
+            Assert.Equal(instanceId, Id(refused, "instanceId"));
+            Assert.False((bool)refused["canMigrate"]!);
+            Assert.Contains("n'existe pas dans la version 3", (string?)refused["refusal"]);
+        }
+        Assert.Equal(1, (int)(await GetJsonAsync($"/api/workflow/instances/{instanceId}"))["instance"]!["processVersion"]!);
+
+        using (var migrated = await SendAsAsync(gestionnaire, HttpMethod.Post, "/api/workflow/definitions/api-review/migrate",
+                   new { fromVersion = 1, toVersion = 2 }))
+        {
+            Assert.Equal(HttpStatusCode.OK, migrated.StatusCode);
+            Assert.True((bool)(await JsonAsync(migrated)).AsArray().Single()!["migrated"]!);
+        }
+        Assert.Equal(2, (int)(await GetJsonAsync($"/api/workflow/instances/{instanceId}"))["instance"]!["processVersion"]!);
+    }
+
+    [Fact]
+    public async Task Whole_version_migration_refuses_a_conseiller_and_bad_input_with_a_problem()
+    {
+        await DeployOkAsync(Models.Review());
+        await StartAsync("api-review");
+        await DeployOkAsync(Models.Review(name: "Relecture, version 2"));
+        var conseiller = TestAuthHandler.Value("conseiller.test", "Dunkerque-Centre", PlieRoles.Conseiller);
+
+        foreach (var url in new[] { "/api/workflow/definitions/api-review/migrate", "/api/workflow/definitions/api-review/migrate/check" })
+        {
+            using (var forbidden = await SendAsAsync(conseiller, HttpMethod.Post, url, new { fromVersion = 1, toVersion = 2 }))
+                Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            var same = await AssertProblemAsync(await PostJsonAsync(url, new { fromVersion = 2, toVersion = 2 }), HttpStatusCode.BadRequest);
+            Assert.Equal("La version cible doit être différente de la version de départ.", (string?)same["errors"]!["toVersion"]![0]);
+            await AssertProblemAsync(await PostJsonAsync(url, new { fromVersion = 0, toVersion = 2 }), HttpStatusCode.BadRequest);
+            await AssertProblemAsync(await PostJsonAsync(url.Replace("api-review", "inconnue"), new { fromVersion = 1, toVersion = 2 }),
+                HttpStatusCode.NotFound);
+            await AssertProblemAsync(await PostJsonAsync(url, new { fromVersion = 1, toVersion = 9 }), HttpStatusCode.NotFound);
+            using var notJson = await Client.PostAsync(url, new StringContent("{ pas du json", System.Text.Encoding.UTF8, "application/json"));
+            await AssertProblemAsync(notJson, HttpStatusCode.BadRequest);
+        }
+        var versions = (await GetJsonAsync("/api/workflow/definitions")).AsArray().Single(d => (string?)d!["key"] == "api-review")!["versions"]!;
+        Assert.Equal(1, (int)versions.AsArray().Single(v => (int)v!["version"]! == 1)!["runningInstances"]!); // nothing moved
+    }
 }

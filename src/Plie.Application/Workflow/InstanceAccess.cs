@@ -35,6 +35,18 @@ public static class InstanceAccess
         if (!ParticipantAccess.Oversees(user)) throw new UnauthorizedAccessException(ActionsRefused);
     }
 
+    public const string VersionMigrationRefused = "Seuls le gestionnaire des procédures, le superviseur, le responsable du Département Accompagnement et l'administrateur peuvent migrer les dossiers d'une version.";
+
+    /// <summary>
+    /// Throws <see cref="UnauthorizedAccessException"/> unless the user may move every running case of a version to
+    /// another: those who oversee the procedures, and the gestionnaire des procédures, who publishes the versions.
+    /// </summary>
+    public static void EnsureMayMigrateVersion(ICurrentUser user)
+    {
+        if (!ParticipantAccess.Oversees(user) && !user.IsInRole(PlieRoles.GestionnaireProcedures))
+            throw new UnauthorizedAccessException(VersionMigrationRefused);
+    }
+
     /// <summary>Audits an action on a case on its participant's file, if it has one (saved with the engine's step).</summary>
     public static async Task AuditAsync(IPlieDbContext db, ICurrentUser user, string? businessKey, string action, object details,
         TimeProvider clock, CancellationToken ct)

@@ -92,7 +92,17 @@ public static class WorkflowEndpoints
             .WithDescription("Corps : { fromVersion, toVersion }. Chaque instance est migrée seule ; la réponse donne pour chacune migrated et, sinon, refusal (les éléments absents de la version cible).")
             .Produces<IReadOnlyList<MigrationResult>>()
             .ProducesProblems(400, 404, 415)
-            .RequireAuthorization(PliePolicies.Supervision);
+            .RequireAuthorization(PliePolicies.VersionMigration);
+
+        group.MapPost("/{key}/migrate/check", (string key, MigrateVersionRequest request, ISender sender, CancellationToken ct) =>
+                sender.Send(new CheckMigrationQuery(key, request.FromVersion, request.ToVersion), ct))
+            .WithName("CheckMigration")
+            .WithSummary("Vérifier, sans rien changer, quelles instances en cours d'une version peuvent migrer vers une autre")
+            .WithDescription("Corps : { fromVersion, toVersion }. Réponse : movable (le nombre d'instances qui peuvent migrer) et cases, une par instance en cours : "
+                             + "participantName (si le dossier vous est accessible), canMigrate et, sinon, refusal (les éléments absents de la version cible).")
+            .Produces<MigrationPlan>()
+            .ProducesProblems(400, 404, 415)
+            .RequireAuthorization(PliePolicies.VersionMigration);
 
         return group;
     }

@@ -19,6 +19,12 @@ public static class PliePolicies
     /// <summary>Supervises running procedures: superviseur, responsable accompagnement, administrateur.</summary>
     public const string Supervision = "Supervision";
 
+    /// <summary>
+    /// Moves every running case of a version to another: those who supervise (<see cref="Supervision"/>) and the
+    /// gestionnaire des procédures, who publishes the versions.
+    /// </summary>
+    public const string VersionMigration = "VersionMigration";
+
     /// <summary>Administers Plie: administrateur.</summary>
     public const string Administration = "Administration";
 
@@ -31,6 +37,10 @@ public static class PliePolicies
         [Authenticated] = PlieRoles.All,
         [Designer] = [PlieRoles.GestionnaireProcedures, PlieRoles.Administrateur],
         [Supervision] = [PlieRoles.Superviseur, PlieRoles.ResponsableAccompagnement, PlieRoles.Administrateur],
+        [VersionMigration] =
+        [
+            PlieRoles.Superviseur, PlieRoles.ResponsableAccompagnement, PlieRoles.GestionnaireProcedures, PlieRoles.Administrateur,
+        ],
         [Administration] = [PlieRoles.Administrateur],
     };
 

@@ -180,37 +180,22 @@ internal sealed class StepRunner(
     private void CreateTask(LoadedInstance s, ExecutionRecord exec, UserTask node)
     {
         var vars = s.VisibleVariables(exec);
-        string? Text(string? attribute) => attribute is null ? null : VariableValues.AsString(ScriptEvaluator.EvaluateAttribute(attribute, vars));
-        string[] List(string? attribute)
-        {
-            if (attribute is null) return [];
-            if (ScriptEvaluator.IsExpression(attribute))
-            {
-                var value = ScriptEvaluator.EvaluateAttribute(attribute, vars);
-                return value is JsonArray array
-                    ? array.Select(VariableValues.AsString).OfType<string>().ToArray()
-                    : Split(VariableValues.AsString(value));
-            }
-            return Split(attribute);
-        }
         DateTimeOffset? Due(string? attribute)
         {
-            var text = Text(attribute);
+            var text = TaskAttributes.Text(attribute, vars);
             if (text is null) return null;
             return IsoTime.DueFrom(text, now) ?? throw new WorkflowException($"{node} : échéance illisible « {text} ».");
         }
-        var priorityText = Text(node.Priority);
         var task = new UserTaskRecord
         {
             Id = Guid.CreateVersion7(), InstanceId = s.Instance.Id, ExecutionId = exec.Id,
             ProcessKey = s.Instance.DefinitionKey, BusinessKey = s.Instance.BusinessKey,
-            ElementId = node.Id, Name = node.Name, Assignee = Text(node.Assignee),
-            CandidateGroups = List(node.CandidateGroups), CandidateUsers = List(node.CandidateUsers),
+            ElementId = node.Id, Name = node.Name, Assignee = TaskAttributes.Text(node.Assignee, vars),
+            CandidateGroups = TaskAttributes.List(node.CandidateGroups, vars),
+            CandidateUsers = TaskAttributes.List(node.CandidateUsers, vars),
             DueAt = Due(node.DueDate), FollowUpAt = Due(node.FollowUpDate),
-            Priority = priorityText is null ? 50 : int.TryParse(priorityText, out var p) ? p
-                : throw new WorkflowException($"{node} : priorité illisible « {priorityText} »."),
-            FormKey = node.FormKey,
-            FormFieldsJson = node.FormFields.Count == 0 ? null : JsonSerializer.Serialize(node.FormFields, JsonDefaults.Options),
+            Priority = TaskAttributes.Priority(node, vars),
+            FormKey = node.FormKey, FormFieldsJson = TaskAttributes.FormFields(node),
             State = UserTaskState.Open, CreatedAt = now,
         };
         if (task.Assignee is not null) task.ClaimedAt = now;
@@ -223,9 +208,6 @@ internal sealed class StepRunner(
             ["dueAt"] = task.DueAt?.ToString("O"),
         }, task.Id);
     }
-
-    private static string[] Split(string? text) =>
-        text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
     private async ValueTask ServiceTaskAsync(LoadedInstance s, ExecutionRecord exec, ServiceTask node)
     {

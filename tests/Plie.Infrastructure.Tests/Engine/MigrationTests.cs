@@ -141,4 +141,68 @@ public sealed class MigrationTests : EngineTestBase
                 $"version {instance.DefinitionVersion} with open task {string.Join(",", open)}");
         }
     }
+
+    [Fact]
+    public async Task Open_tasks_of_a_migrated_case_take_the_target_steps_name_candidates_form_and_priority()
+    {
+        await Host.DeployAsync(Fixture("migrate-v1"));
+        var id = (await Host.StartAsync("migrate", new { referent = "conseiller.dunkerque" })).Id;
+        var before = await Host.SingleTaskAsync(id, "review");
+        await Host.Do(e => e.ClaimTaskAsync(before.Id, "claude"));
+        Host.Clock.Advance(TimeSpan.FromHours(1));
+        var v2 = (await Host.DeployAsync(Fixture("migrate-v2-roles"))).Definition;
+
+        await MigrateAsync(id, v2.Id);
+
+        var after = await Host.SingleTaskAsync(id, "review");
+        Assert.Equal(before.Id, after.Id);
+        Assert.Equal("Valider le dossier", after.Name);
+        Assert.Equal(["responsable-accompagnement", "superviseur"], after.CandidateGroups);
+        Assert.Equal(["conseiller.dunkerque"], after.CandidateUsers);
+        Assert.Equal(("review:validation", 80), (after.FormKey, after.Priority));
+        Assert.Contains("\"ok\"", after.FormFieldsJson);
+        // What the task lived through stays: who holds it, since when, its creation.
+        Assert.Equal("claude", after.Assignee);
+        Assert.NotNull(after.ClaimedAt);
+        Assert.Equal((before.CreatedAt, before.DueAt), (after.CreatedAt, after.DueAt));
+        var migrated = (await Host.HistoryAsync(id)).Single(h => h.Type == HistoryTypes.InstanceMigrated);
+        var task = JsonNode.Parse(migrated.Data!)!["tasks"]!.AsArray().Single()!;
+        Assert.Equal(("review", "Valider le dossier"), ((string?)task["elementId"], (string?)task["name"]));
+    }
+
+    [Fact]
+    public async Task Checking_a_version_migration_says_which_cases_can_move_and_why_not_and_changes_nothing()
+    {
+        var atReview = await StartV1Async();
+        var atSecond = (await Host.StartAsync("migrate")).Id;
+        await Host.CompleteAsync((await Host.SingleTaskAsync(atSecond, "review")).Id);
+        var ended = (await Host.StartAsync("migrate")).Id;
+        await Host.Do(e => e.CancelInstanceAsync(ended, "test", "admin"));
+        await DeployBothAsync();
+        var historyBefore = (await Host.HistoryAsync(atReview)).Count;
+
+        var checks = await Host.With(e => e.CheckMigrationAsync("migrate", 1, 2));
+
+        Assert.Equal(new[] { atReview, atSecond }.Order(), checks.Select(c => c.InstanceId).Order()); // not the ended one
+        Assert.True(checks.Single(c => c.InstanceId == atReview).CanMigrate);
+        var refused = checks.Single(c => c.InstanceId == atSecond);
+        Assert.False(refused.CanMigrate);
+        Assert.Contains("« Deuxième » (second) n'existe pas dans la version 2", refused.Refusal);
+        Assert.Equal(1, (await Host.InstanceAsync(atReview)).DefinitionVersion);
+        Assert.Equal(historyBefore, (await Host.HistoryAsync(atReview)).Count);
+        Assert.Equal("Examiner", (await Host.SingleTaskAsync(atReview, "review")).Name);
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => Host.With(e => e.CheckMigrationAsync("migrate", 1, 7)));
+    }
+
+    [Fact]
+    public async Task Migration_is_refused_when_an_open_task_cannot_take_the_targets_attributes()
+    {
+        var id = await StartV1Async(); // no « referent » variable, which version 2's candidate users need
+        var v2 = (await Host.DeployAsync(Fixture("migrate-v2-roles"))).Definition;
+
+        var refused = await Assert.ThrowsAsync<WorkflowMigrationRefusedException>(() => MigrateAsync(id, v2.Id));
+
+        Assert.Contains(refused.Reasons, r => r.StartsWith("la tâche « Examiner »"));
+        Assert.Equal((1, "Examiner"), ((await Host.InstanceAsync(id)).DefinitionVersion, (await Host.SingleTaskAsync(id, "review")).Name));
+    }
 }
