@@ -27,6 +27,7 @@ var seconds = 10.0;
 var warmupSeconds = 8.0;
 var memory = true; // --no-memory: skip the 100,000-instance memory figure (quicker A/B runs of the throughput figures)
 var supervisionOnly = false;
+var supervision = true; // --no-supervision: skip the supervision queries (quicker A/B runs of the engine figures)
 var supervisionRuns = 400;
 for (var i = 0; i < args.Length; i++)
 {
@@ -38,17 +39,20 @@ for (var i = 0; i < args.Length; i++)
         memory = false;
     else if (args[i] == "--supervision-only")
         supervisionOnly = true;
+    else if (args[i] == "--no-supervision")
+        supervision = false;
     else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--no-memory] [--supervision-only] [--supervision-runs N]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N]");
         return 2;
     }
 }
 const int Workers = 4;
 const int WaitingInstances = 100_000;
 const int Sample = 100;
+const int ProfileCalls = 1000; // tasks kept for the profile: half of them completed, as many starts
 var duration = TimeSpan.FromSeconds(seconds);
 var warmup = TimeSpan.FromSeconds(warmupSeconds);
 
@@ -123,8 +127,8 @@ try
     await Bench.CloneInstanceAsync(db, template.Id, needed, ct);
     var open = await Bench.GuidsAsync(db,
         "select id from wf.user_tasks where process_key = 'bench-step' and element_id = 'a' and state = 'Open' order by random()", ct);
-    var forProfile = open.Take(200).ToList();
-    var queues = Enumerable.Range(0, Workers).Select(w => new Queue<Guid>(open.Skip(200).Where((_, i) => i % Workers == w))).ToArray();
+    var forProfile = open.Take(ProfileCalls).ToList();
+    var queues = Enumerable.Range(0, Workers).Select(w => new Queue<Guid>(open.Skip(ProfileCalls).Where((_, i) => i % Workers == w))).ToArray();
     Console.WriteLine($"  ({open.Count} bench-step instances waiting at task a: 1 started by the engine, {needed} copies of it)");
     var steps = await Bench.MeasureAsync(Workers, warmup, duration, pg.DataDirectory, async (w, token) =>
     {
@@ -171,7 +175,7 @@ try
 
     // Where the time of one step goes (one worker, every round trip timed).
     Console.WriteLine("Profile (separate service provider with EF command/transaction interceptors):");
-    await Profile.RunAsync(pg.ConnectionString, db, forProfile, ct);
+    await Profile.RunAsync(pg.ConnectionString, pg.DataDirectory, db, forProfile, ct);
     Console.WriteLine();
 
     // e. Memory with 100,000 waiting instances: copies of one engine-started bench-wait instance, then a sample of
@@ -209,7 +213,7 @@ try
         Console.WriteLine();
     }
 
-    var supervision = await RunSupervisionAsync();
+    var supervised = supervision ? await RunSupervisionAsync() : null;
 
     var stepPass = stepRatio >= 0.25;
     var rssPass = !memory || rss <= 300;
@@ -223,8 +227,8 @@ try
         starts_per_s = Math.Round(starts.PerSecond, 1),
         start_ratio = Math.Round(startRatio, 3),
         rss_mb_100k_waiting = memory ? Math.Round(rss, 1) : (double?)null,
-        stalled_p95_ms = supervision.Stalled.P95,
-        heatmap_p95_ms = supervision.Heatmap.P95,
+        stalled_p95_ms = supervised?.Stalled.P95,
+        heatmap_p95_ms = supervised?.Heatmap.P95,
     }));
     return 0;
 
