@@ -301,13 +301,14 @@ internal partial class Program
 {
     private const string StepProcess = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="bench-step-def" targetNamespace="bench">
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+            id="bench-step-def" targetNamespace="bench">
           <bpmn:process id="bench-step" name="Benchmark: two user tasks" isExecutable="true">
             <bpmn:startEvent id="start" />
             <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-            <bpmn:userTask id="a" name="A" />
+            <bpmn:userTask id="a" name="A" camunda:candidateGroups="conseiller" />
             <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-            <bpmn:userTask id="b" name="B" />
+            <bpmn:userTask id="b" name="B" camunda:candidateGroups="conseiller" />
             <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
             <bpmn:endEvent id="end" />
           </bpmn:process>

@@ -25,10 +25,12 @@ internal sealed class UserTaskRecordConfiguration : IEntityTypeConfiguration<Use
         // Every index here is written by each step (a task completed, the next one created): keep them few. Open tasks
         // by due date and by process are served by the partial indexes below (open_due, open_heatmap's first column).
         builder.HasIndex(x => x.InstanceId);
-        // Inbox: "assigned to me", "offered to one of my groups / to me".
-        builder.HasIndex(x => x.Assignee).HasFilter(OpenFilter);
+        // Inbox: "assigned to me", "offered to one of my groups / to me". Only the tasks that have an assignee, or
+        // candidate users, get an entry in those two: most tasks are created unassigned and offered to groups, and a
+        // query naming an assignee (assignee = x) or a candidate user (CandidateUserFilter) implies the filter.
+        builder.HasIndex(x => x.Assignee).HasFilter(OpenFilter + " AND assignee IS NOT NULL");
         builder.HasIndex(x => x.CandidateGroups).HasMethod("gin").HasFilter(OpenFilter);
-        builder.HasIndex(x => x.CandidateUsers).HasMethod("gin").HasFilter(OpenFilter);
+        builder.HasIndex(x => x.CandidateUsers).HasMethod("gin").HasFilter(OpenFilter + " AND cardinality(candidate_users) > 0");
         // Supervision heatmap: open tasks of a process grouped by element, median by creation, late by due date
         // (an index-only scan).
         builder.HasIndex(x => new { x.ProcessKey, x.ElementId, x.CreatedAt }, "ix_user_tasks_open_heatmap")
