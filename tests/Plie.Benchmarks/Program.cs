@@ -146,6 +146,10 @@ try
     Console.WriteLine($"steps_per_s         {steps.PerSecond,10:F1}   CompleteTaskAsync a → waiting at b, {Workers} workers, a DI scope per step " +
                       $"({done} completed in all, {atB} instances now wait at b)");
     Console.WriteLine($"  {steps.Describe()}");
+    // A checkpoint during the window makes the steps write full-page images of the pages they touch first (each step
+    // touches pages no other step touched): more WAL and PostgreSQL CPU per step. Said, to read outliers.
+    Console.WriteLine($"  checkpoints since the cluster started: " +
+                      $"{await Bench.ScalarAsync<long>(db, "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter", ct)}");
 
     // c. Starts: StartAsync of bench-step, each leaves user task a waiting.
     var before = await Bench.ScalarAsync<long>(db, "select count(*) from wf.user_tasks where element_id = 'a' and state = 'Open'", ct);
