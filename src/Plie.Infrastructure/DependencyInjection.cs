@@ -27,10 +27,13 @@ public static class DependencyInjection
 
         // jsonb columns are mapped to strings, so the data source needs no dynamic JSON support.
         services.AddSingleton(_ => CreateDataSource(connectionString));
-        // The options are built once (they depend on singletons only), not again for every scope.
-        services.AddDbContext<PlieDbContext>((sp, options) =>
-            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), PlieDbContext.ConfigureNpgsql),
-            optionsLifetime: ServiceLifetime.Singleton);
+        // Contexts are pooled: a scope (a web request, an engine step) leases one, reset when the scope ends, instead of
+        // building a context and its services each time. A service task's scope gets a context of its own, not pooled,
+        // as it borrows the step's connection (see PlieContextSource).
+        services.AddPooledDbContextFactory<PlieDbContext>((sp, options) =>
+            options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), PlieDbContext.ConfigureNpgsql));
+        services.AddScoped<PlieContextSource>();
+        services.AddScoped(sp => sp.GetRequiredService<PlieContextSource>().Context);
         services.AddScoped<IPlieDbContext>(sp => sp.GetRequiredService<PlieDbContext>());
         // The accounts' store, for the user directory the use cases ask (who a task can be given to, display names).
         services.AddDbContext<Identity.AuthDbContext>((sp, options) =>

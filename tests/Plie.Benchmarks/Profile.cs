@@ -19,7 +19,7 @@ namespace Plie.Benchmarks;
 /// </summary>
 internal static class Profile
 {
-    public static async Task RunAsync(string connectionString, NpgsqlDataSource db, IReadOnlyList<Guid> tasks, CancellationToken ct)
+    public static async Task RunAsync(string connectionString, string dataDirectory, NpgsqlDataSource db, IReadOnlyList<Guid> tasks, CancellationToken ct)
     {
         var recorder = new Recorder();
         var services = new ServiceCollection();
@@ -68,19 +68,22 @@ internal static class Profile
         var next = 0;
         var half = tasks.Count / 2;
         for (var i = 0; i < 10; i++) await Engine(e => e.CompleteTaskAsync(tasks[next++], null, "bench", ct)); // warm
-        await ProfileAsync("CompleteTaskAsync (a → b)", recorder, half - 10,
+        await ProfileAsync("CompleteTaskAsync (a → b)", dataDirectory, db, recorder, half - 10,
             () => Engine(e => e.CompleteTaskAsync(tasks[next++], null, "bench", ct)));
         for (var i = 0; i < 10; i++) await Engine(e => e.StartAsync("bench-step", null, null, "bench", ct)); // warm
-        await ProfileAsync("StartAsync (start → a)", recorder, half - 10,
+        await ProfileAsync("StartAsync (start → a)", dataDirectory, db, recorder, half - 10,
             () => Engine(e => e.StartAsync("bench-step", null, null, "bench", ct)));
     }
 
-    private static async Task ProfileAsync(string name, Recorder recorder, int count, Func<Task> call)
+    private static async Task ProfileAsync(string name, string dataDirectory, NpgsqlDataSource db, Recorder recorder, int count, Func<Task> call)
     {
         double wall = 0;
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var postgres = Bench.Cpu.Now(dataDirectory).PostgresMs;
+        // WAL written per call: the rows and index entries the call wrote, whatever the load on the machine.
+        var wal = await Bench.ScalarAsync<string>(db, "select pg_current_wal_insert_lsn()::text", CancellationToken.None);
         List<Event>? first = null;
         var sums = new List<(double At, double Ms)>();
         var same = true; // every call made the same round trips (then they are averaged one by one)
@@ -101,13 +104,16 @@ internal static class Profile
         self.Refresh();
         cpu = self.TotalProcessorTime - cpu;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        postgres = Bench.Cpu.Now(dataDirectory).PostgresMs - postgres;
+        var walBytes = await Bench.ScalarAsync<decimal>(db, "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)",
+            CancellationToken.None, wal);
         var roundTrips = sums.Count == 0 ? 0 : first!.Count;
         var sql = sums.Select((x, j) => first![j].IsCommit ? 0 : x.Ms).Sum() / count;
         var commit = sums.Select((x, j) => first![j].IsCommit ? x.Ms : 0).Sum() / count;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {name}, 1 worker, mean of {count} calls: {wall / count:F2} ms per call, {roundTrips} round trips " +
             $"(statements {sql:F2} ms, COMMIT {commit:F2} ms), engine + EF between them {wall / count - sql - commit:F2} ms; " +
-            $"app CPU {cpu.TotalMilliseconds / count:F2} ms and {allocated / 1024.0 / count:F0} KB allocated per call"));
+            $"app CPU {cpu.TotalMilliseconds / count:F2} ms, PostgreSQL CPU {postgres / count:F2} ms, {allocated / 1024.0 / count:F0} KB allocated and {walBytes / count / 1024:F1} KB of WAL per call"));
         if (!same) Console.WriteLine("    (the calls did not all make the same round trips; means below are per position)");
         Console.WriteLine("    round trip by round trip (mean time it ended at, mean duration, statement):");
         for (var j = 0; j < sums.Count; j++)

@@ -30,6 +30,7 @@ var seconds = 10.0;
 var warmupSeconds = 8.0;
 var memory = true; // --no-memory: skip the 100,000-instance memory figure (quicker A/B runs of the throughput figures)
 var supervisionOnly = false;
+var supervision = true; // --no-supervision: skip the supervision queries (quicker A/B runs of the engine figures)
 var supervisionRuns = 400;
 var keep = false;
 for (var i = 0; i < args.Length; i++)
@@ -44,17 +45,20 @@ for (var i = 0; i < args.Length; i++)
         supervisionOnly = true;
     else if (args[i] == "--keep")
         keep = true;
+    else if (args[i] == "--no-supervision")
+        supervision = false;
     else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--no-memory] [--supervision-only] [--supervision-runs N] [--keep]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
         return 2;
     }
 }
 const int Workers = 4;
 const int WaitingInstances = 100_000;
 const int Sample = 100;
+const int ProfileCalls = 1000; // tasks kept for the profile: half of them completed, as many starts
 var duration = TimeSpan.FromSeconds(seconds);
 var warmup = TimeSpan.FromSeconds(warmupSeconds);
 
@@ -129,8 +133,8 @@ try
     await Bench.CloneInstanceAsync(db, template.Id, needed, ct);
     var open = await Bench.GuidsAsync(db,
         "select id from wf.user_tasks where process_key = 'bench-step' and element_id = 'a' and state = 'Open' order by random()", ct);
-    var forProfile = open.Take(200).ToList();
-    var queues = Enumerable.Range(0, Workers).Select(w => new Queue<Guid>(open.Skip(200).Where((_, i) => i % Workers == w))).ToArray();
+    var forProfile = open.Take(ProfileCalls).ToList();
+    var queues = Enumerable.Range(0, Workers).Select(w => new Queue<Guid>(open.Skip(ProfileCalls).Where((_, i) => i % Workers == w))).ToArray();
     Console.WriteLine($"  ({open.Count} bench-step instances waiting at task a: 1 started by the engine, {needed} copies of it)");
     var steps = await Bench.MeasureAsync(Workers, warmup, duration, pg.DataDirectory, async (w, token) =>
     {
@@ -148,6 +152,10 @@ try
     Console.WriteLine($"steps_per_s         {steps.PerSecond,10:F1}   CompleteTaskAsync a → waiting at b, {Workers} workers, a DI scope per step " +
                       $"({done} completed in all, {atB} instances now wait at b)");
     Console.WriteLine($"  {steps.Describe()}");
+    // A checkpoint during the window makes the steps write full-page images of the pages they touch first (each step
+    // touches pages no other step touched): more WAL and PostgreSQL CPU per step. Said, to read outliers.
+    Console.WriteLine($"  checkpoints since the cluster started: " +
+                      $"{await Bench.ScalarAsync<long>(db, "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter", ct)}");
 
     // c. Starts: StartAsync of bench-step, each leaves user task a waiting.
     var before = await Bench.ScalarAsync<long>(db, "select count(*) from wf.user_tasks where element_id = 'a' and state = 'Open'", ct);
@@ -177,7 +185,7 @@ try
 
     // Where the time of one step goes (one worker, every round trip timed).
     Console.WriteLine("Profile (separate service provider with EF command/transaction interceptors):");
-    await Profile.RunAsync(pg.ConnectionString, db, forProfile, ct);
+    await Profile.RunAsync(pg.ConnectionString, pg.DataDirectory, db, forProfile, ct);
     Console.WriteLine();
 
     // e. Memory with 100,000 waiting instances: copies of one engine-started bench-wait instance, then a sample of
@@ -215,7 +223,7 @@ try
         Console.WriteLine();
     }
 
-    var supervision = await RunSupervisionAsync();
+    var supervised = supervision ? await RunSupervisionAsync() : null;
 
     var stepPass = stepRatio >= 0.25;
     var rssPass = !memory || rss <= 300;
@@ -229,8 +237,8 @@ try
         starts_per_s = Math.Round(starts.PerSecond, 1),
         start_ratio = Math.Round(startRatio, 3),
         rss_mb_100k_waiting = memory ? Math.Round(rss, 1) : (double?)null,
-        stalled_p95_ms = supervision.Stalled.P95,
-        heatmap_p95_ms = supervision.Heatmap.P95,
+        stalled_p95_ms = supervised?.Stalled.P95,
+        heatmap_p95_ms = supervised?.Heatmap.P95,
     }));
     return 0;
 
@@ -309,13 +317,14 @@ internal partial class Program
 {
     private const string StepProcess = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="bench-step-def" targetNamespace="bench">
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+            id="bench-step-def" targetNamespace="bench">
           <bpmn:process id="bench-step" name="Benchmark: two user tasks" isExecutable="true">
             <bpmn:startEvent id="start" />
             <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-            <bpmn:userTask id="a" name="A" />
+            <bpmn:userTask id="a" name="A" camunda:candidateGroups="conseiller" />
             <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-            <bpmn:userTask id="b" name="B" />
+            <bpmn:userTask id="b" name="B" camunda:candidateGroups="conseiller" />
             <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
             <bpmn:endEvent id="end" />
           </bpmn:process>

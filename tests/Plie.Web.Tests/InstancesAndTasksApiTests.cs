@@ -230,6 +230,40 @@ public sealed class ApiAuthorizationTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_task_offered_to_users_by_name_is_in_their_inbox_only_and_found_by_candidate_user()
+    {
+        await DeployOkAsync(Models.Review());
+        await DeployOkAsync(Models.OfferedToUsers());
+        var offered = Id(await StartAsync("api-offered"));
+        await StartAsync("api-review"); // offered to groups only: in nobody's inbox below
+
+        async Task<JsonArray> InboxOf(string login)
+        {
+            using var response = await SendAsAsync(TestAuthHandler.Value(login, null, "conseiller"), HttpMethod.Get,
+                "/api/workflow/tasks?mine=true");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await JsonAsync(response))["items"]!.AsArray();
+        }
+
+        var alice = Assert.Single(await InboxOf("alice"))!;
+        Assert.Equal(offered, Id(alice, "instanceId"));
+        Assert.Single(await InboxOf("bob"));
+        Assert.Empty(await InboxOf("carol"));
+
+        var byUser = Assert.Single((await GetJsonAsync("/api/workflow/tasks?candidateUser=bob"))["items"]!.AsArray())!;
+        Assert.Equal(offered, Id(byUser, "instanceId"));
+        Assert.Empty((await GetJsonAsync("/api/workflow/tasks?candidateUser=carol"))["items"]!.AsArray());
+
+        // Once alice holds it, it stays in her inbox and leaves bob's.
+        using (var claim = await SendAsAsync(TestAuthHandler.Value("alice", null, "conseiller"), HttpMethod.Post,
+                   $"/api/workflow/tasks/{Id(alice)}/claim"))
+            Assert.Equal(HttpStatusCode.OK, claim.StatusCode);
+        Assert.Single(await InboxOf("alice"));
+        Assert.Empty(await InboxOf("bob"));
+        Assert.Single((await GetJsonAsync("/api/workflow/tasks?assignee=alice"))["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Only_a_candidate_may_claim_or_complete_a_task()
     {
         await DeployOkAsync(Models.Review("api-authz"));

@@ -20,6 +20,18 @@ public static class Models
         </bpmn:definitions>
         """;
 
+    /// <summary>start → check (user task offered to the users "alice" and "bob" by name, no group) → end.</summary>
+    public static string OfferedToUsers(string key = "api-offered") => Header + $"""
+          <bpmn:process id="{key}" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check" />
+            <bpmn:userTask id="check" name="Vérifier" camunda:candidateUsers="alice,bob" />
+            <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
     /// <summary>A model the deploy check refuses: an unknown service-task topic and a gateway going nowhere.</summary>
     public const string Invalid = Header + """
           <bpmn:process id="api-invalid" isExecutable="true">

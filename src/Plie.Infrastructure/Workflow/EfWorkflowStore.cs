@@ -84,7 +84,7 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         if (rows.Count == 0)
             return null;
 
-        return Track(db.ProcessInstances.Local, rows[0], rows[0].Id, keepDeleted: true);
+        return Track(db.ProcessInstances, rows[0], rows[0].Id, keepDeleted: true);
     }
 
     public async Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, CancellationToken ct)
@@ -128,18 +128,36 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             connection.ReturnCommand(command);
         }
 
+        // A step's first load finds the context tracking nothing: then there is nothing to look up (the local views
+        // each type's lookup needs would cost more than the attaching itself).
+        var untracked = TracksNothing();
         return new InstanceSnapshot(
-            Track(db.ProcessInstances.Local, instance, instance.Id, keepDeleted: true)!,
-            TrackAll(db.Executions.Local, executions, e => e.Id),
-            TrackAll(db.Variables.Local, variables, v => v.Id),
-            TrackAll(db.UserTasks.Local, tasks, t => t.Id));
+            Track(db.ProcessInstances, instance, instance.Id, keepDeleted: true, untracked)!,
+            TrackAll(db.Executions, executions, e => e.Id, untracked),
+            TrackAll(db.Variables, variables, v => v.Id, untracked),
+            TrackAll(db.UserTasks, tasks, t => t.Id, untracked));
     }
 
-    private List<T> TrackAll<T>(LocalView<T> local, List<T> rows, Func<T, Guid> key) where T : class
+    private bool TracksNothing()
+    {
+        var tracker = db.ChangeTracker;
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false; // detecting changes cannot add or remove entries
+        try
+        {
+            return !tracker.Entries().Any();
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    private List<T> TrackAll<T>(DbSet<T> set, List<T> rows, Func<T, Guid> key, bool untracked) where T : class
     {
         var tracked = new List<T>(rows.Count);
         foreach (var row in rows)
-            if (Track(local, row, key(row), keepDeleted: false) is { } entity)
+            if (Track(set, row, key(row), keepDeleted: false, untracked) is { } entity)
                 tracked.Add(entity);
         return tracked;
     }
@@ -150,12 +168,14 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     /// as it is (the Revision check of the instance will reject a stale save); one being deleted is dropped, unless
     /// <paramref name="keepDeleted"/>.
     /// </summary>
-    private T? Track<T>(LocalView<T> local, T current, Guid id, bool keepDeleted) where T : class
+    /// <param name="untracked">The context tracks nothing at all (so not this row either).</param>
+    private T? Track<T>(DbSet<T> set, T current, Guid id, bool keepDeleted, bool untracked = false) where T : class
     {
-        var entry = local.FindEntry(id);
+        var entry = untracked ? null : set.Local.FindEntry(id);
         if (entry is null)
         {
-            db.Attach(current);
+            // The record alone (it has no navigations): no graph to walk, as Attach would.
+            db.Entry(current).State = EntityState.Unchanged;
             return current;
         }
         switch (entry.State)
@@ -320,11 +340,21 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         var writer = StepWriter.For(db);
         var pending = new List<EntityEntry>();
         var own = database.CurrentTransaction is not null;
-        foreach (var entry in tracker.Entries())
+        // Changes were just detected: the enumeration need not detect them again.
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
         {
-            if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
-            pending.Add(entry);
-            own &= writer.Handles(entry);
+            foreach (var entry in tracker.Entries())
+            {
+                if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
+                pending.Add(entry);
+                own &= writer.Handles(entry);
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
         }
         if (!own)
         {

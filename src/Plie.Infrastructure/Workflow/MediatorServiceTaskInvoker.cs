@@ -48,7 +48,12 @@ public sealed class MediatorServiceTaskInvoker(PlieDbContext stepDb, IWorkflowSt
         await using var scope = scopes.CreateAsyncScope();
         try
         {
-            if (transaction is not null) await JoinAsync(scope.ServiceProvider.GetRequiredService<PlieDbContext>(), transaction, ct);
+            if (transaction is not null)
+            {
+                // A context of its own, not leased from the pool: it is given the step's connection.
+                scope.ServiceProvider.GetRequiredService<PlieContextSource>().Unpooled();
+                await JoinAsync(scope.ServiceProvider.GetRequiredService<PlieDbContext>(), transaction, ct);
+            }
             var response = await scope.ServiceProvider.GetRequiredService<ISender>().Send(request, ct);
             if (transaction is not null) await transaction.ReleaseAsync(savepoint, ct);
             if (response is null or Unit) return new Dictionary<string, JsonNode?>();

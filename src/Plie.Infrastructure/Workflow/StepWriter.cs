@@ -144,8 +144,9 @@ internal sealed class StepWriter
         public NpgsqlBatchCommand Insert(EntityEntry entry, NpgsqlCommand factory)
         {
             var command = new NpgsqlBatchCommand(_insert);
+            var values = entry.CurrentValues; // a new wrapper on every access: taken once
             foreach (var column in _columns)
-                command.Parameters.Add(column.Parameter(factory, entry.CurrentValues[column.Property]));
+                command.Parameters.Add(column.Parameter(factory, values[column.Property]));
             return command;
         }
 
@@ -157,12 +158,14 @@ internal sealed class StepWriter
                     set |= 1UL << i;
             if (set == 0) return (null, false);
             var command = new NpgsqlBatchCommand(_updates.GetOrAdd(set, BuildUpdate));
+            var values = entry.CurrentValues;
             for (var i = 0; i < _columns.Length; i++)
                 if ((set & (1UL << i)) != 0)
-                    command.Parameters.Add(_columns[i].Parameter(factory, entry.CurrentValues[_columns[i].Property]));
-            command.Parameters.Add(_key.Parameter(factory, entry.OriginalValues[_key.Property]));
+                    command.Parameters.Add(_columns[i].Parameter(factory, values[_columns[i].Property]));
+            var original = entry.OriginalValues;
+            command.Parameters.Add(_key.Parameter(factory, original[_key.Property]));
             if (_token is not null)
-                command.Parameters.Add(_token.Parameter(factory, entry.OriginalValues[_token.Property]));
+                command.Parameters.Add(_token.Parameter(factory, original[_token.Property]));
             return (command, true);
         }
 

@@ -78,7 +78,9 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Contains("UNIQUE", indexes["ix_process_definitions_key_version"]);
         Assert.Contains("WHERE (retries > 0)", indexes["ix_jobs_due_at"]);
         Assert.Contains("USING gin (candidate_groups) WHERE (state = 'Open'::text)", indexes["ix_user_tasks_candidate_groups"]);
-        Assert.Contains("WHERE (state = 'Open'::text)", indexes["ix_user_tasks_assignee"]);
+        Assert.Contains("WHERE ((state = 'Open'::text) AND (assignee IS NOT NULL))", indexes["ix_user_tasks_assignee"]);
+        Assert.Contains("USING gin (candidate_users) WHERE ((state = 'Open'::text) AND (cardinality(candidate_users) > 0))",
+            indexes["ix_user_tasks_candidate_users"]);
         Assert.Contains("(instance_id, id)", indexes["ix_history_events_instance_id_id"]);
         Assert.Contains("WHERE (resolved_at IS NULL)", indexes["ix_incidents_open"]);
     }

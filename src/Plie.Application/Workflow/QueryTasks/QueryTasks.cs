@@ -68,6 +68,12 @@ public sealed class QueryTasksHandler(IPlieDbContext db, TimeProvider clock, ICu
 }
 
 /// <summary>The filters of <see cref="QueryTasksQuery"/>, shared with <see cref="CountTasksByStepHandler"/>.</summary>
+/// <remarks>
+/// "Offered to user x" is written as an overlap with a one-element array (<c>candidate_users &amp;&amp; {x}</c>) and only
+/// for tasks that have candidate users (<c>cardinality(candidate_users) &gt; 0</c>): so it matches the partial GIN index
+/// on candidate users, which holds only those tasks. <c>t.CandidateUsers.Contains(x)</c> would be translated to
+/// <c>x = ANY(candidate_users)</c>, which no index serves.
+/// </remarks>
 internal static class TaskFilters
 {
     public static IQueryable<UserTaskRecord> Open(IPlieDbContext db, ICurrentUser user, DateTimeOffset now, QueryTasksQuery query)
@@ -78,13 +84,19 @@ internal static class TaskFilters
         {
             var me = user.Id;
             var roles = user.Roles.ToArray();
+            string[] users = [me];
             tasks = tasks.Where(t => t.Assignee == me
-                                     || (t.Assignee == null && (t.CandidateGroups.Any(g => roles.Contains(g)) || t.CandidateUsers.Contains(me))));
+                                     || (t.Assignee == null && (t.CandidateGroups.Any(g => roles.Contains(g))
+                                                                || (t.CandidateUsers.Length > 0 && t.CandidateUsers.Any(u => users.Contains(u))))));
         }
         if (!string.IsNullOrWhiteSpace(query.Assignee)) tasks = tasks.Where(t => t.Assignee == query.Assignee);
         var groups = query.Groups;
         if (groups.Length > 0) tasks = tasks.Where(t => t.CandidateGroups.Any(g => groups.Contains(g)));
-        if (!string.IsNullOrWhiteSpace(query.CandidateUser)) tasks = tasks.Where(t => t.CandidateUsers.Contains(query.CandidateUser));
+        if (!string.IsNullOrWhiteSpace(query.CandidateUser))
+        {
+            string[] candidate = [query.CandidateUser];
+            tasks = tasks.Where(t => t.CandidateUsers.Length > 0 && t.CandidateUsers.Any(u => candidate.Contains(u)));
+        }
         if (!string.IsNullOrWhiteSpace(query.ProcessKey)) tasks = tasks.Where(t => t.ProcessKey == query.ProcessKey);
         if (!string.IsNullOrWhiteSpace(query.BusinessKey)) tasks = tasks.Where(t => t.BusinessKey == query.BusinessKey);
         if (!string.IsNullOrWhiteSpace(query.ElementId)) tasks = tasks.Where(t => t.ElementId == query.ElementId);

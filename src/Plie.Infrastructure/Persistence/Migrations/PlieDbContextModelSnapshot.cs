@@ -1143,7 +1143,7 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("Assignee")
                         .HasDatabaseName("ix_user_tasks_assignee")
-                        .HasFilter("state = 'Open'");
+                        .HasFilter("state = 'Open' AND assignee IS NOT NULL");
 
                     b.HasIndex("CandidateGroups")
                         .HasDatabaseName("ix_user_tasks_candidate_groups")
@@ -1153,7 +1153,7 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("CandidateUsers")
                         .HasDatabaseName("ix_user_tasks_candidate_users")
-                        .HasFilter("state = 'Open'");
+                        .HasFilter("state = 'Open' AND cardinality(candidate_users) > 0");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("CandidateUsers"), "gin");
 
