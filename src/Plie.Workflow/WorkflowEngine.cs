@@ -354,8 +354,7 @@ public sealed partial class WorkflowEngine(
             }
             instance.LastActivityAt = now;
         }
-        await store.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await tx.CommitAsync(ct); // saves what is pending, then commits
         if (job.Retries > 0) Notify(job.DueAt);
         return outcome;
     }
@@ -377,8 +376,7 @@ public sealed partial class WorkflowEngine(
             var result = await body(runner);
             await runner.RunAsync();
             runner.Touch();
-            await store.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await tx.CommitAsync(ct); // saves what is pending, then commits
             if (runner.EarliestNewJob is { } due) Notify(due);
             return result;
         }

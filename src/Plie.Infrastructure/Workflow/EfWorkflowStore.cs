@@ -44,9 +44,9 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     public async Task<IWorkflowTransaction> BeginTransactionAsync(CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is not null)
-            return JoinedTransaction.Instance;
+            return new JoinedTransaction(this);
         var transaction = await db.Database.BeginTransactionAsync(ct);
-        return new OwnTransaction(db.Database, transaction);
+        return new OwnTransaction(this, db.Database, transaction);
     }
 
     public void Reset()
@@ -332,7 +332,13 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     /// Inside a transaction, when only engine records are pending (a step), writes them and the history in one batch
     /// (<see cref="StepWriter"/>); otherwise through EF's SaveChanges, the history events added to the context first.
     /// </summary>
-    public async Task SaveChangesAsync(CancellationToken ct)
+    public async Task SaveChangesAsync(CancellationToken ct) => await SaveAsync(commit: false, ct);
+
+    /// <summary>
+    /// Saves what is pending; with <paramref name="commit"/>, also commits the current transaction in the same round
+    /// trip when the step writer does the save. Returns whether it committed (else the caller commits).
+    /// </summary>
+    private async Task<bool> SaveAsync(bool commit, CancellationToken ct)
     {
         var database = db.Database;
         var tracker = db.ChangeTracker;
@@ -361,21 +367,20 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             db.AddRange(_history);
             _history.Clear();
             await db.SaveChangesAsync(ct);
-            return;
+            return false;
         }
-        if (pending.Count == 0 && _history.Count == 0) return;
+        if (pending.Count == 0 && _history.Count == 0 && !commit) return false;
         await writer.WriteAsync((NpgsqlConnection)database.GetDbConnection(),
-            (NpgsqlTransaction)database.CurrentTransaction!.GetDbTransaction(), pending, _history, ct);
+            (NpgsqlTransaction)database.CurrentTransaction!.GetDbTransaction(), pending, _history, commit, ct);
         _history.Clear();
         tracker.AcceptAllChanges();
+        return commit;
     }
 
-    /// <summary>The caller's transaction: committing and disposing it is the caller's business.</summary>
-    private sealed class JoinedTransaction : IWorkflowTransaction
+    /// <summary>The caller's transaction: what is pending is saved in it; committing and disposing it is the caller's business.</summary>
+    private sealed class JoinedTransaction(EfWorkflowStore store) : IWorkflowTransaction
     {
-        public static readonly JoinedTransaction Instance = new();
-
-        public Task CommitAsync(CancellationToken ct) => Task.CompletedTask;
+        public Task CommitAsync(CancellationToken ct) => store.SaveChangesAsync(ct);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
@@ -388,22 +393,26 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     /// </remarks>
     private sealed class OwnTransaction : IWorkflowTransaction
     {
+        private readonly EfWorkflowStore _store;
         private readonly DatabaseFacade _database;
         private readonly IDbContextTransaction _transaction;
         private readonly bool _autoSavepoints;
         private bool _committed;
 
-        public OwnTransaction(DatabaseFacade database, IDbContextTransaction transaction)
+        public OwnTransaction(EfWorkflowStore store, DatabaseFacade database, IDbContextTransaction transaction)
         {
+            _store = store;
             _database = database;
             _transaction = transaction;
             _autoSavepoints = database.AutoSavepointsEnabled;
             database.AutoSavepointsEnabled = false;
         }
 
+        /// <summary>Saves what is pending and commits: one round trip for both when the step writer saves.</summary>
         public async Task CommitAsync(CancellationToken ct)
         {
-            await _transaction.CommitAsync(ct);
+            if (!await _store.SaveAsync(commit: true, ct))
+                await _transaction.CommitAsync(ct);
             _committed = true;
         }
 

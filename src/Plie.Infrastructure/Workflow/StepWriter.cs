@@ -56,11 +56,16 @@ internal sealed class StepWriter
 
     /// <summary>
     /// Writes the pending entries (all of types this writer <see cref="Handles"/>) and the history events, in one round
-    /// trip on the context's connection, inside its current transaction. Does not accept the changes: the caller does,
-    /// once this returned.
+    /// trip on the context's connection, inside its current transaction — and, with <paramref name="commit"/>, commits
+    /// it in the same round trip. Does not accept the changes: the caller does, once this returned.
     /// </summary>
+    /// <remarks>
+    /// A stale row (its concurrency token changed since it was read) fails its statement on the server
+    /// (<c>wf.stale_row</c>, SQLSTATE 40001): PostgreSQL then skips the rest of the batch, COMMIT included, and the
+    /// transaction is rolled back; the caller gets a <see cref="DbUpdateConcurrencyException"/> as from EF.
+    /// </remarks>
     public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EntityEntry> entries,
-        IReadOnlyList<HistoryEventRecord> history, CancellationToken ct)
+        IReadOnlyList<HistoryEventRecord> history, bool commit, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var factory = new NpgsqlCommand(); // only creates parameters, as the type mappings want a command to do it
@@ -82,14 +87,24 @@ internal sealed class StepWriter
                 if (isChecked) checkedRows.Add((command, entry));
             }
         if (history.Count > 0) batch.BatchCommands.Add(_history.Insert(history, factory));
-        if (batch.BatchCommands.Count == 0) return;
+        if (batch.BatchCommands.Count == 0 && !commit) return;
+        if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
 
-        await batch.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.SerializationFailure)
+        {
+            throw new DbUpdateConcurrencyException(e.MessageText, e);
+        }
+        // A row that matched nothing without failing was deleted: tasks and instances never are (a step's own instance is
+        // locked, and ended tasks are kept), so this is only reached through a mistake, before any commit in practice.
         foreach (var (command, entry) in checkedRows)
             if (command.RecordsAffected != 1)
                 throw new DbUpdateConcurrencyException(
                     $"The {entry.Metadata.ClrType.Name} {entry.OriginalValues[entry.Metadata.FindPrimaryKey()!.Properties[0]]} " +
-                    "was changed or deleted by someone else since it was read.");
+                    "was deleted by someone else since it was read.");
     }
 
     /// <summary>A column: its property, its delimited name, and the mapping that converts and types its values.</summary>
@@ -138,7 +153,7 @@ internal sealed class StepWriter
             _token = _columns.SingleOrDefault(c => c.Property.IsConcurrencyToken);
             _insert = $"INSERT INTO {_table} ({string.Join(", ", _columns.Select(c => c.Name))}) VALUES " +
                       $"({string.Join(", ", _columns.Select((_, i) => $"${i + 1}"))})";
-            _delete = $"DELETE FROM {_table} WHERE {_key.Name} = $1" + (_token is null ? "" : $" AND {_token.Name} = $2");
+            _delete = $"DELETE FROM {_table} WHERE {_key.Name} = $1" + (_token is null ? "" : $" AND ({_token.Name} = $2 OR {Stale("$1")})");
         }
 
         public NpgsqlBatchCommand Insert(EntityEntry entry, NpgsqlCommand factory)
@@ -185,10 +200,14 @@ internal sealed class StepWriter
             for (var i = 0; i < _columns.Length; i++)
                 if ((set & (1UL << i)) != 0)
                     text.Append(n++ == 0 ? "" : ", ").Append(_columns[i].Name).Append(" = $").Append(n);
-            text.Append(" WHERE ").Append(_key.Name).Append(" = $").Append(++n);
-            if (_token is not null) text.Append(" AND ").Append(_token.Name).Append(" = $").Append(++n);
+            var key = ++n;
+            text.Append(" WHERE ").Append(_key.Name).Append(" = $").Append(key);
+            if (_token is not null) text.Append(" AND (").Append(_token.Name).Append(" = $").Append(++n).Append(" OR ").Append(Stale($"${key}")).Append(')');
             return text.ToString();
         }
+
+        /// <summary>Raises the « stale row » error of this table for the row whose key is <paramref name="key"/>.</summary>
+        private string Stale(string key) => $"wf.stale_row('{_table.Replace("'", "''")}', {key}::text)";
     }
 
     /// <summary>

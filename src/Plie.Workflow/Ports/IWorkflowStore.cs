@@ -74,5 +74,9 @@ public sealed record InstanceSnapshot(
 
 public interface IWorkflowTransaction : IAsyncDisposable
 {
+    /// <summary>
+    /// Saves what the store has pending (as <see cref="IWorkflowStore.SaveChangesAsync"/>) and commits — in one round
+    /// trip where the store can. Joined to a caller's transaction: saves only; the caller commits.
+    /// </summary>
     Task CommitAsync(CancellationToken ct);
 }

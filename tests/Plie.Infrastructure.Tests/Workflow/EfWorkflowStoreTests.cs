@@ -272,6 +272,41 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_a_transaction_a_stale_row_among_other_writes_fails_the_save_and_the_step_keeps_nothing()
+    {
+        // The last save of a step goes with its COMMIT in one batch: a stale revision in one of the writes fails on the
+        // server, the rest of the batch (COMMIT included) is skipped, and the step leaves none of its writes.
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        await SaveAsync(definition, instance);
+        await using var first = Unit();
+        await using var second = Unit();
+        var a = await first.Db.ProcessInstances.SingleAsync(Ct);
+        var b = await second.Db.ProcessInstances.SingleAsync(Ct);
+        await using (var tx = await first.Store.BeginTransactionAsync(Ct))
+        {
+            a.Revision++;
+            await first.Store.SaveChangesAsync(Ct);
+            await tx.CommitAsync(Ct);
+        }
+
+        await using (var tx = await second.Store.BeginTransactionAsync(Ct))
+        {
+            b.Revision++;
+            b.LastActivityAt = T0.AddHours(1);
+            second.Store.Add(Execution(instance.Id));
+            second.Store.Add(new HistoryEventRecord { InstanceId = instance.Id, At = T0, Type = HistoryTypes.ElementEntered, ElementId = "x" });
+            // The commit saves and commits in one round trip: the stale row fails on the server, and COMMIT is skipped.
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => tx.CommitAsync(Ct));
+        }
+
+        await using var check = Unit();
+        Assert.Equal(1, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
+        Assert.False(await check.Db.Executions.AnyAsync(Ct));
+        Assert.False(await check.Db.HistoryEvents.AnyAsync(e => e.InstanceId == instance.Id, Ct));
+    }
+
+    [Fact]
     public async Task In_a_transaction_a_stale_instance_revision_fails_the_save()
     {
         var definition = Definition("order", 1);

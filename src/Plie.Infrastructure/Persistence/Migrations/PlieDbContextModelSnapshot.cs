@@ -1028,7 +1028,8 @@ namespace Plie.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_process_instances_business_key");
 
                     b.HasIndex("ParentInstanceId")
-                        .HasDatabaseName("ix_process_instances_parent_instance_id");
+                        .HasDatabaseName("ix_process_instances_parent_instance_id")
+                        .HasFilter("parent_instance_id IS NOT NULL");
 
                     b.HasIndex("DefinitionKey", "State")
                         .HasDatabaseName("ix_process_instances_definition_key_state");
@@ -1170,19 +1171,11 @@ namespace Plie.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_user_tasks_open_element")
                         .HasFilter("state = 'Open'");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ElementId" }, "ix_user_tasks_open_element"), new[] { "InstanceId" });
-
                     b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap")
                         .HasDatabaseName("ix_user_tasks_open_heatmap")
                         .HasFilter("state = 'Open'");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap"), new[] { "DueAt" });
-
-                    b.HasIndex(new[] { "Name" }, "ix_user_tasks_open_name")
-                        .HasDatabaseName("ix_user_tasks_open_name")
-                        .HasFilter("state = 'Open'");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Name" }, "ix_user_tasks_open_name"), new[] { "InstanceId" });
 
                     b.ToTable("user_tasks", "wf");
                 });

@@ -17,7 +17,9 @@ internal sealed class ProcessInstanceRecordConfiguration : IEntityTypeConfigurat
 
         builder.HasIndex(x => new { x.DefinitionKey, x.State });
         builder.HasIndex(x => x.BusinessKey);
-        builder.HasIndex(x => x.ParentInstanceId);
+        // Every index here is written by each step (the instance's revision and last activity change, so the update is
+        // not HOT): only the cases started by a call activity have a parent, and only they get an entry.
+        builder.HasIndex(x => x.ParentInstanceId).HasFilter("parent_instance_id IS NOT NULL");
         // Supervision: running cases idle since before a date (« Dossiers bloqués »); cases by start date (dashboard).
         builder.HasIndex(x => x.LastActivityAt, "ix_process_instances_running_last_activity")
             .IncludeProperties(x => new { x.Id, x.DefinitionKey }).HasFilter("state = 'Running'");
