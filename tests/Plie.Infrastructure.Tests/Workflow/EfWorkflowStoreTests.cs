@@ -271,61 +271,31 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task In_a_transaction_a_stale_row_among_other_writes_fails_the_save_and_the_step_keeps_nothing()
+    /// <summary>
+    /// A running instance saved, then read by a second unit of work, after which another unit bumps its revision: the
+    /// second unit's copy is stale.
+    /// </summary>
+    private async Task<(ProcessInstanceRecord Instance, UnitOfWork Stale, ProcessInstanceRecord StaleCopy)> StaleInstanceAsync()
     {
-        // The last save of a step goes with its COMMIT in one batch: a stale revision in one of the writes fails on the
-        // server, the rest of the batch (COMMIT included) is skipped, and the step leaves none of its writes.
         var definition = Definition("order", 1);
         var instance = Instance(definition, InstanceState.Running);
         await SaveAsync(definition, instance);
         await using var first = Unit();
-        await using var second = Unit();
+        var stale = Unit();
         var a = await first.Db.ProcessInstances.SingleAsync(Ct);
-        var b = await second.Db.ProcessInstances.SingleAsync(Ct);
-        await using (var tx = await first.Store.BeginTransactionAsync(Ct))
-        {
-            a.Revision++;
-            await first.Store.SaveChangesAsync(Ct);
-            await tx.CommitAsync(Ct);
-        }
-
-        await using (var tx = await second.Store.BeginTransactionAsync(Ct))
-        {
-            b.Revision++;
-            b.LastActivityAt = T0.AddHours(1);
-            second.Store.Add(Execution(instance.Id));
-            second.Store.Add(new HistoryEventRecord { InstanceId = instance.Id, At = T0, Type = HistoryTypes.ElementEntered, ElementId = "x" });
-            // The commit saves and commits in one round trip: the stale row fails on the server, and COMMIT is skipped.
-            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => tx.CommitAsync(Ct));
-        }
-
-        await using var check = Unit();
-        Assert.Equal(1, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
-        Assert.False(await check.Db.Executions.AnyAsync(Ct));
-        Assert.False(await check.Db.HistoryEvents.AnyAsync(e => e.InstanceId == instance.Id, Ct));
+        var b = await stale.Db.ProcessInstances.SingleAsync(Ct);
+        await using var tx = await first.Store.BeginTransactionAsync(Ct);
+        a.Revision++;
+        a.LastActivityAt = T0.AddMinutes(1);
+        await tx.CommitAsync(Ct);
+        return (instance, stale, b);
     }
 
     [Fact]
     public async Task In_a_transaction_a_stale_instance_revision_fails_the_save()
     {
-        var definition = Definition("order", 1);
-        var instance = Instance(definition, InstanceState.Running);
-        await SaveAsync(definition, instance);
-
-        await using var first = Unit();
-        await using var second = Unit();
-        var a = await first.Db.ProcessInstances.SingleAsync(Ct);
-        var b = await second.Db.ProcessInstances.SingleAsync(Ct);
-
-        await using (var tx = await first.Store.BeginTransactionAsync(Ct))
-        {
-            a.Revision++;
-            a.LastActivityAt = T0.AddMinutes(1);
-            await first.Store.SaveChangesAsync(Ct);
-            await tx.CommitAsync(Ct);
-        }
-
+        var (_, second, b) = await StaleInstanceAsync();
+        await using (second)
         await using (var tx = await second.Store.BeginTransactionAsync(Ct))
         {
             b.Revision++;
@@ -336,6 +306,28 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         await using var check = Unit();
         var stored = await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct);
         Assert.Equal((1, InstanceState.Running), (stored.Revision, stored.State));
+    }
+
+    [Fact]
+    public async Task In_a_transaction_a_stale_row_among_other_writes_fails_the_commit_and_the_step_keeps_nothing()
+    {
+        // The last save of a step goes with its COMMIT in one batch: a stale revision in one of the writes fails on the
+        // server, the rest of the batch (COMMIT included) is skipped, and the step leaves none of its writes.
+        var (instance, second, b) = await StaleInstanceAsync();
+        await using (second)
+        await using (var tx = await second.Store.BeginTransactionAsync(Ct))
+        {
+            b.Revision++;
+            b.LastActivityAt = T0.AddHours(1);
+            second.Store.Add(Execution(instance.Id));
+            second.Store.Add(new HistoryEventRecord { InstanceId = instance.Id, At = T0, Type = HistoryTypes.ElementEntered, ElementId = "x" });
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => tx.CommitAsync(Ct));
+        }
+
+        await using var check = Unit();
+        Assert.Equal(1, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
+        Assert.False(await check.Db.Executions.AnyAsync(Ct));
+        Assert.False(await check.Db.HistoryEvents.AnyAsync(e => e.InstanceId == instance.Id, Ct));
     }
 
     [Fact]
