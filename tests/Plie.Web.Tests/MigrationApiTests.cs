@@ -6,20 +6,6 @@ namespace Plie.Web.Tests;
 
 public sealed class MigrationApiTests : ApiTestBase
 {
-    /// <summary>Version 3 of api-review: its « review » step is gone (replaced by « triage »).</summary>
-    private const string ReviewWithoutReview = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="test">
-          <bpmn:process id="api-review" isExecutable="true">
-            <bpmn:startEvent id="start" />
-            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="triage" />
-            <bpmn:userTask id="triage" name="Trier" camunda:candidateGroups="testeurs" />
-            <bpmn:sequenceFlow id="f2" sourceRef="triage" targetRef="end" />
-            <bpmn:endEvent id="end" />
-          </bpmn:process>
-        </bpmn:definitions>
-        """;
-
     [Fact]
     public async Task The_view_of_an_instance_gives_its_diagram_path_french_history_and_the_actions_allowed()
     {
@@ -52,7 +38,7 @@ public sealed class MigrationApiTests : ApiTestBase
         await DeployOkAsync(Models.Review());
         var instanceId = Id(await StartAsync("api-review"));
         await DeployOkAsync(Models.Review(name: "Relecture, version 2"));
-        await DeployOkAsync(ReviewWithoutReview);
+        await DeployOkAsync(Models.ReviewReplaced);
 
         var conseiller = TestAuthHandler.Value("conseiller.test", "Dunkerque-Centre", PlieRoles.Conseiller);
         using (var forbidden = await SendAsAsync(conseiller, HttpMethod.Post, $"/api/workflow/instances/{instanceId}/migrate", new { targetVersion = 2 }))
@@ -87,7 +73,7 @@ public sealed class MigrationApiTests : ApiTestBase
         await DeployOkAsync(Models.Review());
         var first = Id(await StartAsync("api-review"));
         var second = Id(await StartAsync("api-review"));
-        await DeployOkAsync(ReviewWithoutReview);
+        await DeployOkAsync(Models.ReviewReplaced);
 
         using var response = await PostJsonAsync("/api/workflow/definitions/api-review/migrate", new { fromVersion = 1, toVersion = 2 });
 
@@ -109,7 +95,7 @@ public sealed class MigrationApiTests : ApiTestBase
         await DeployOkAsync(Models.Review());
         var instanceId = Id(await StartAsync("api-review"));
         await DeployOkAsync(Models.Review(name: "Relecture, version 2"));
-        await DeployOkAsync(ReviewWithoutReview);
+        await DeployOkAsync(Models.ReviewReplaced);
         var gestionnaire = TestAuthHandler.Value("gestionnaire.test", null, PlieRoles.GestionnaireProcedures);
 
         using (var check = await SendAsAsync(gestionnaire, HttpMethod.Post, "/api/workflow/definitions/api-review/migrate/check",

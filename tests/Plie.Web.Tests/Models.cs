@@ -20,6 +20,19 @@ public static class Models
         </bpmn:definitions>
         """;
 
+    /// <summary>Another version of api-review whose « review » step is gone (replaced by « triage »): a case waiting at
+    /// « review » cannot migrate to it.</summary>
+    public const string ReviewReplaced = Header + """
+          <bpmn:process id="api-review" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="triage" />
+            <bpmn:userTask id="triage" name="Trier" camunda:candidateGroups="testeurs" />
+            <bpmn:sequenceFlow id="f2" sourceRef="triage" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
     /// <summary>start → check (user task offered to the users "alice" and "bob" by name, no group) → end.</summary>
     public static string OfferedToUsers(string key = "api-offered") => Header + $"""
           <bpmn:process id="{key}" isExecutable="true">

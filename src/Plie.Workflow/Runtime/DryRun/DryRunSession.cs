@@ -78,7 +78,7 @@ public sealed class DryRunSession
             catch (WorkflowValidationException) { }
         }
         var deployed = await engine.DeployAsync(xml, Worker, ct);
-        session._model = BpmnParser.Parse(deployed.Definition.Xml).Model!;
+        session._model = definitions.Get(deployed.Definition);
         return session;
     }
 
