@@ -211,27 +211,43 @@ internal sealed class StepWriter
     }
 
     /// <summary>
-    /// The history events of a save as one statement: every column is an array parameter, unnested in the order of the
-    /// events, so that the identity (the Id, assigned by the server) follows the order in which the step recorded them.
+    /// The history events of a save as one statement, in the order in which the step recorded them, so that the identity
+    /// (the Id, assigned by the server) follows that order: a multi-row VALUES for the usual few events of a step (one
+    /// statement text per number of rows, each prepared once per connection), every column as one array parameter,
+    /// unnested in order, beyond that.
     /// </summary>
     private sealed class HistoryWriter
     {
+        private const int MaxValuesRows = 16;
+
         private readonly Column[] _columns;
-        private readonly string _insert;
+        private readonly string _unnest;
+        private readonly string[] _values = new string[MaxValuesRows + 1];
 
         public HistoryWriter(IEntityType entityType, ISqlGenerationHelper sql)
         {
-            var key = entityType.FindPrimaryKey()!.Properties.Single();
-            _columns = [.. ColumnsOf(entityType, sql, out var table).Where(c => c.Property != key)];
+            // The identity column (the Id) is left to the server.
+            _columns = [.. ColumnsOf(entityType, sql, out var table).Where(c => c.Property.ValueGenerated != ValueGenerated.OnAdd)];
             var names = string.Join(", ", _columns.Select(c => c.Name));
             var arrays = string.Join(", ", _columns.Select((c, i) => $"${i + 1}::{c.Mapping.StoreType}[]"));
-            _insert = $"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({arrays}) WITH ORDINALITY " +
+            _unnest = $"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({arrays}) WITH ORDINALITY " +
                       $"AS e({names}, event_order) ORDER BY event_order";
+            for (var rows = 1; rows <= MaxValuesRows; rows++)
+                _values[rows] = $"INSERT INTO {table} ({names}) VALUES " + string.Join(", ", Enumerable.Range(0, rows)
+                    .Select(r => "(" + string.Join(", ", _columns.Select((_, c) => $"${r * _columns.Length + c + 1}")) + ")"));
         }
 
         public NpgsqlBatchCommand Insert(IReadOnlyList<HistoryEventRecord> events, NpgsqlCommand factory)
         {
-            var command = new NpgsqlBatchCommand(_insert);
+            if (events.Count <= MaxValuesRows)
+            {
+                var rows = new NpgsqlBatchCommand(_values[events.Count]);
+                foreach (var e in events)
+                    foreach (var column in _columns)
+                        rows.Parameters.Add(column.Parameter(factory, column.Property.GetGetter().GetClrValueUsingContainingEntity(e)));
+                return rows;
+            }
+            var command = new NpgsqlBatchCommand(_unnest);
             foreach (var column in _columns)
             {
                 // Each value converted as the column's mapping writes it (timestamps to UTC…), sent as text or uuid

@@ -81,7 +81,9 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Contains("WHERE ((state = 'Open'::text) AND (assignee IS NOT NULL))", indexes["ix_user_tasks_assignee"]);
         Assert.Contains("USING gin (candidate_users) WHERE ((state = 'Open'::text) AND (cardinality(candidate_users) > 0))",
             indexes["ix_user_tasks_candidate_users"]);
-        Assert.Contains("(instance_id, id)", indexes["ix_history_events_instance_id_id"]);
+        // History is keyed by case, then order: the key is the only index a step's events are written to.
+        Assert.Contains("UNIQUE INDEX pk_history_events ON wf.history_events USING btree (instance_id, id)", indexes["pk_history_events"]);
+        Assert.Single(indexes.Keys, name => name.StartsWith("ix_history_events", StringComparison.Ordinal) || name == "pk_history_events");
         Assert.Contains("WHERE (resolved_at IS NULL)", indexes["ix_incidents_open"]);
     }
 
@@ -233,13 +235,15 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             AssertSameRecord(events[i], read[i]);
     }
 
-    [Fact]
-    public async Task In_a_transaction_history_events_are_written_in_order_with_the_rest_of_the_step()
+    [Theory]
+    [InlineData(3, 2)] // a step's few events: rows of VALUES
+    [InlineData(20, 1)] // more than a VALUES statement takes (16): arrays, unnested in order
+    public async Task In_a_transaction_history_events_are_written_in_order_with_the_rest_of_the_step(int beforeFlush, int afterFlush)
     {
         // Inside a transaction (a step), the store writes with its own batch: the history as one multi-row INSERT.
         var definition = Definition("order", 1);
         var instance = Instance(definition, InstanceState.Running);
-        var events = Enumerable.Range(0, 5).Select(i => new HistoryEventRecord
+        var events = Enumerable.Range(0, beforeFlush + afterFlush).Select(i => new HistoryEventRecord
         {
             InstanceId = instance.Id, At = T0.AddSeconds(i).ToOffset(TimeSpan.FromHours(2)), Type = HistoryTypes.ElementEntered,
             ElementId = $"e{i}", ElementType = "userTask", ElementName = "Étape", TaskId = i == 1 ? null : Guid.NewGuid(),
@@ -250,9 +254,9 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             await using var tx = await unit.Store.BeginTransactionAsync(Ct);
             unit.Store.Add(definition);
             unit.Store.Add(instance);
-            foreach (var e in events.Take(3)) unit.Store.Add(e);
+            foreach (var e in events.Take(beforeFlush)) unit.Store.Add(e);
             await unit.Store.SaveChangesAsync(Ct); // a flush mid-step, as before a service task
-            foreach (var e in events.Skip(3)) unit.Store.Add(e);
+            foreach (var e in events.Skip(beforeFlush)) unit.Store.Add(e);
             instance.Revision++;
             await unit.Store.SaveChangesAsync(Ct);
             await tx.CommitAsync(Ct);

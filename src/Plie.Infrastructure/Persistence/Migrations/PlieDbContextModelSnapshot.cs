@@ -668,6 +668,10 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("Plie.Workflow.Runtime.HistoryEventRecord", b =>
                 {
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -695,10 +699,6 @@ namespace Plie.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("element_type");
 
-                    b.Property<Guid>("InstanceId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("instance_id");
-
                     b.Property<Guid?>("TaskId")
                         .HasColumnType("uuid")
                         .HasColumnName("task_id");
@@ -712,11 +712,8 @@ namespace Plie.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id")
+                    b.HasKey("InstanceId", "Id")
                         .HasName("pk_history_events");
-
-                    b.HasIndex("InstanceId", "Id")
-                        .HasDatabaseName("ix_history_events_instance_id_id");
 
                     b.ToTable("history_events", "wf");
                 });
