@@ -40,12 +40,22 @@ internal static class Bench
         await Task.WhenAll(loops);
         var (before, after) = await cpu;
         ct.ThrowIfCancellationRequested();
-        return new Result(counted / duration.TotalSeconds, counted, before, after);
+        return new Result(counted / duration.TotalSeconds, counted, before, after, duration);
     }
 
     /// <summary>A measured rate and the CPU spent meanwhile (ms of CPU time; the machine's in ms summed over its cores).</summary>
-    public sealed record Result(double PerSecond, long Count, Cpu Before, Cpu After)
+    public sealed record Result(double PerSecond, long Count, Cpu Before, Cpu After, TimeSpan Duration)
     {
+        /// <summary>Rounds of the same measurement as one: their operations over their time, their CPU added up.</summary>
+        public static Result Sum(IReadOnlyList<Result> rounds)
+        {
+            var count = rounds.Sum(r => r.Count);
+            var duration = TimeSpan.FromTicks(rounds.Sum(r => r.Duration.Ticks));
+            var spent = new Cpu(rounds.Sum(r => r.After.AppMs - r.Before.AppMs), rounds.Sum(r => r.After.PostgresMs - r.Before.PostgresMs),
+                rounds.Sum(r => r.After.MachineBusyMs - r.Before.MachineBusyMs), rounds.Sum(r => r.After.MachineTotalMs - r.Before.MachineTotalMs));
+            return new Result(count / duration.TotalSeconds, count, new Cpu(0, 0, 0, 0), spent, duration);
+        }
+
         /// <summary>CPU ms per operation in this process.</summary>
         public double AppMsPerOp => (After.AppMs - Before.AppMs) / Math.Max(1, Count);
 
@@ -156,6 +166,18 @@ internal static class Bench
             await command.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>After a bulk load: VACUUM (ANALYZE) the engine's tables, then a CHECKPOINT.</summary>
+    public static async Task SettleAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        foreach (var sql in (string[])
+                 ["VACUUM (ANALYZE) wf.process_instances, wf.executions, wf.variables, wf.user_tasks, wf.history_events", "CHECKPOINT"])
+        {
+            await using var command = db.CreateCommand(sql);
+            command.CommandTimeout = 600;
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     public static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct, params object[] parameters)

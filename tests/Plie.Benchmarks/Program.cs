@@ -33,6 +33,7 @@ var supervisionOnly = false;
 var supervision = true; // --no-supervision: skip the supervision queries (quicker A/B runs of the engine figures)
 var supervisionRuns = 400;
 var keep = false;
+var rounds = 3; // --rounds N: raw commits and steps measured in N alternating rounds
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
@@ -45,13 +46,15 @@ for (var i = 0; i < args.Length; i++)
         supervisionOnly = true;
     else if (args[i] == "--keep")
         keep = true;
+    else if (args[i] == "--rounds" && i + 1 < args.Length && int.TryParse(args[++i], out var n) && n > 0)
+        rounds = n;
     else if (args[i] == "--no-supervision")
         supervision = false;
     else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
         return 2;
     }
 }
@@ -60,6 +63,8 @@ const int WaitingInstances = 100_000;
 const int Sample = 100;
 const int ProfileCalls = 1000; // tasks kept for the profile: half of them completed, as many starts
 var duration = TimeSpan.FromSeconds(seconds);
+// Before each round after the first: the loops restart on warm connections and JIT-compiled code.
+var roundWarmup = TimeSpan.FromSeconds(1);
 var warmup = TimeSpan.FromSeconds(warmupSeconds);
 
 // Ctrl+C / SIGTERM: stop the measurements and fall through to the clean-up below.
@@ -109,12 +114,16 @@ try
     Console.WriteLine("Database migrated, bench-step and bench-wait deployed.");
     Console.WriteLine();
 
-    // a. Raw commits: single-row autocommit INSERTs on 4 connections.
+    // a. Raw commits: single-row autocommit INSERTs on 4 connections; b. steps: complete task a (next: user task b) of
+    // waiting bench-step instances. The two are measured in alternating rounds (raw, steps, raw, steps…) and each
+    // figure is the sum of its rounds: this VM's speed drifts from one minute to the next with its neighbours, and
+    // measuring the two side by side keeps that drift out of their ratio.
     await using (var create = db.CreateCommand("create table bench_raw (id bigserial primary key, u uuid not null, payload text not null)"))
         await create.ExecuteNonQueryAsync(ct);
     var connections = new NpgsqlConnection[Workers];
     for (var w = 0; w < Workers; w++) connections[w] = await db.OpenConnectionAsync(ct);
-    var raw = await Bench.MeasureAsync(Workers, warmup, duration, pg.DataDirectory, async (w, token) =>
+    var round = duration / rounds;
+    Task<Bench.Result> RawAsync(TimeSpan warm) => Bench.MeasureAsync(Workers, warm, round, pg.DataDirectory, async (w, token) =>
     {
         await using var insert = new NpgsqlCommand("insert into bench_raw (u, payload) values ($1, $2)", connections[w]);
         insert.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
@@ -122,21 +131,23 @@ try
         await insert.ExecuteNonQueryAsync(token);
         return true;
     }, ct);
-    foreach (var c in connections) await c.DisposeAsync();
-    Console.WriteLine($"raw_commits_per_s   {raw.PerSecond,10:F1}   single-row INSERT commits/s, {Workers} connections");
-    Console.WriteLine($"  {raw.Describe()}");
+    var rawRounds = new List<Bench.Result> { await RawAsync(warmup) };
 
-    // b. Steps: complete task a (next: user task b) of waiting bench-step instances. More instances than even the raw
-    // commit rate could use are prepared up front, each worker with its own.
+    // More bench-step instances than even the raw commit rate could use are prepared up front, each worker with its own.
     var template = await Engine(e => e.StartAsync("bench-step", null, null, "bench", ct));
-    var needed = (int)Math.Ceiling(raw.PerSecond * (warmup + duration).TotalSeconds * 1.25) + 1000;
+    var needed = (int)Math.Ceiling(rawRounds[0].PerSecond * (warmup + duration + roundWarmup * rounds).TotalSeconds * 1.25) + 1000;
     await Bench.CloneInstanceAsync(db, template.Id, needed, ct);
+    // The copies were written as one bulk transaction: left alone, autovacuum would go through them, and the WAL they
+    // made would set off a checkpoint, during the measured rounds, at the steps' expense (and not the raw commits').
+    await Bench.SettleAsync(db, ct);
+    const string Checkpoints = "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter";
+    var checkpointsBefore = await Bench.ScalarAsync<long>(db, Checkpoints, ct);
     var open = await Bench.GuidsAsync(db,
         "select id from wf.user_tasks where process_key = 'bench-step' and element_id = 'a' and state = 'Open' order by random()", ct);
     var forProfile = open.Take(ProfileCalls).ToList();
     var queues = Enumerable.Range(0, Workers).Select(w => new Queue<Guid>(open.Skip(ProfileCalls).Where((_, i) => i % Workers == w))).ToArray();
-    Console.WriteLine($"  ({open.Count} bench-step instances waiting at task a: 1 started by the engine, {needed} copies of it)");
-    var steps = await Bench.MeasureAsync(Workers, warmup, duration, pg.DataDirectory, async (w, token) =>
+    Console.WriteLine($"({open.Count} bench-step instances waiting at task a: 1 started by the engine, {needed} copies of it)");
+    Task<Bench.Result> StepsAsync(TimeSpan warm) => Bench.MeasureAsync(Workers, warm, round, pg.DataDirectory, async (w, token) =>
     {
         if (!queues[w].TryDequeue(out var task)) return false;
         await Engine(async e =>
@@ -146,6 +157,20 @@ try
         });
         return true;
     }, ct);
+    var stepRounds = new List<Bench.Result> { await StepsAsync(warmup) };
+    for (var r = 1; r < rounds; r++)
+    {
+        rawRounds.Add(await RawAsync(roundWarmup));
+        stepRounds.Add(await StepsAsync(roundWarmup));
+    }
+    foreach (var c in connections) await c.DisposeAsync();
+    for (var r = 0; r < rounds; r++)
+        Console.WriteLine($"  round {r + 1}: raw {rawRounds[r].PerSecond,7:F0}/s, steps {stepRounds[r].PerSecond,6:F0}/s, " +
+                          $"ratio {stepRounds[r].PerSecond / rawRounds[r].PerSecond:F3}");
+    var raw = Bench.Result.Sum(rawRounds);
+    var steps = Bench.Result.Sum(stepRounds);
+    Console.WriteLine($"raw_commits_per_s   {raw.PerSecond,10:F1}   single-row INSERT commits/s, {Workers} connections");
+    Console.WriteLine($"  {raw.Describe()}");
     var done = open.Count - forProfile.Count - queues.Sum(q => q.Count);
     var atB = await Bench.ScalarAsync<long>(db,
         "select count(*) from wf.user_tasks where process_key = 'bench-step' and element_id = 'b' and state = 'Open'", ct);
@@ -154,8 +179,7 @@ try
     Console.WriteLine($"  {steps.Describe()}");
     // A checkpoint during the window makes the steps write full-page images of the pages they touch first (each step
     // touches pages no other step touched): more WAL and PostgreSQL CPU per step. Said, to read outliers.
-    Console.WriteLine($"  checkpoints since the cluster started: " +
-                      $"{await Bench.ScalarAsync<long>(db, "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter", ct)}");
+    Console.WriteLine($"  checkpoints during the rounds: {await Bench.ScalarAsync<long>(db, Checkpoints, ct) - checkpointsBefore}");
 
     // c. Starts: StartAsync of bench-step, each leaves user task a waiting.
     var before = await Bench.ScalarAsync<long>(db, "select count(*) from wf.user_tasks where element_id = 'a' and state = 'Open'", ct);
