@@ -120,8 +120,10 @@ try
     // measuring the two side by side keeps that drift out of their ratio.
     await using (var create = db.CreateCommand("create table bench_raw (id bigserial primary key, u uuid not null, payload text not null)"))
         await create.ExecuteNonQueryAsync(ct);
+    // On the app's own data source, so that the raw INSERT is prepared as automatically as the engine's statements are.
+    var appDataSource = app.GetRequiredService<NpgsqlDataSource>();
     var connections = new NpgsqlConnection[Workers];
-    for (var w = 0; w < Workers; w++) connections[w] = await db.OpenConnectionAsync(ct);
+    for (var w = 0; w < Workers; w++) connections[w] = await appDataSource.OpenConnectionAsync(ct);
     var round = duration / rounds;
     Task<Bench.Result> RawAsync(TimeSpan warm) => Bench.MeasureAsync(Workers, warm, round, pg.DataDirectory, async (w, token) =>
     {
