@@ -180,6 +180,24 @@ internal static class Bench
         }
     }
 
+    /// <summary>
+    /// With --statements: the statements run since the reset (raw commits and steps), by total execution time, with their
+    /// mean execution time. pg_stat_statements adds its own cost to each statement: figures of such a run are for
+    /// reading where the time goes, not for comparing throughput.
+    /// </summary>
+    public static async Task PrintStatementsAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT calls, total_exec_time * 1000 / calls, rows::float8 / calls, left(regexp_replace(query, '\s+', ' ', 'g'), 120)
+            FROM pg_stat_statements WHERE calls >= 1000 ORDER BY total_exec_time DESC LIMIT 15
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        Console.WriteLine("  statements (pg_stat_statements, ≥ 1,000 calls): calls, mean execution µs, rows per call, statement");
+        while (await reader.ReadAsync(ct))
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"    {reader.GetInt64(0),8} {reader.GetDouble(1),7:F1} µs {reader.GetDouble(2),5:F1}  {reader.GetString(3)}"));
+    }
+
     public static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct, params object[] parameters)
     {
         await using var command = db.CreateCommand(sql);

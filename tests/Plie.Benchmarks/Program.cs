@@ -34,6 +34,7 @@ var supervision = true; // --no-supervision: skip the supervision queries (quick
 var supervisionRuns = 400;
 var keep = false;
 var rounds = 3; // --rounds N: raw commits and steps measured in N alternating rounds
+var statements = false; // --statements: pg_stat_statements loaded, each statement's mean time printed after the rounds
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
@@ -48,13 +49,15 @@ for (var i = 0; i < args.Length; i++)
         keep = true;
     else if (args[i] == "--rounds" && i + 1 < args.Length && int.TryParse(args[++i], out var n) && n > 0)
         rounds = n;
+    else if (args[i] == "--statements")
+        statements = true;
     else if (args[i] == "--no-supervision")
         supervision = false;
     else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
         return 2;
     }
 }
@@ -79,10 +82,9 @@ try
 {
     Console.WriteLine($"Plie benchmark: {Workers} workers, {seconds:0.#} s per figure after {warmup.TotalSeconds:0} s of warm-up, " +
                       $"{Environment.ProcessorCount} cores");
-    pg = await LocalPostgres.StartAsync(new LocalPostgresOptions
-    {
-        DataDirectory = Path.Combine(root, "data"), Durable = true, Database = "plie_bench",
-    }, null, ct);
+    var options = new LocalPostgresOptions { DataDirectory = Path.Combine(root, "data"), Durable = true, Database = "plie_bench" };
+    if (statements) options.Settings["shared_preload_libraries"] = "pg_stat_statements";
+    pg = await LocalPostgres.StartAsync(options, null, ct);
     Console.WriteLine($"PostgreSQL {pg.BinDirectory} on port {pg.Port}, data in {pg.DataDirectory} (durable: fsync, synchronous_commit on)");
 
     var services = new ServiceCollection();
@@ -144,6 +146,9 @@ try
     await Bench.SettleAsync(db, ct);
     const string Checkpoints = "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter";
     var checkpointsBefore = await Bench.ScalarAsync<long>(db, Checkpoints, ct);
+    if (statements)
+        await using (var reset = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()"))
+            await reset.ExecuteNonQueryAsync(ct);
     var open = await Bench.GuidsAsync(db,
         "select id from wf.user_tasks where process_key = 'bench-step' and element_id = 'a' and state = 'Open' order by random()", ct);
     var forProfile = open.Take(ProfileCalls).ToList();
@@ -182,6 +187,8 @@ try
     // A checkpoint during the window makes the steps write full-page images of the pages they touch first (each step
     // touches pages no other step touched): more WAL and PostgreSQL CPU per step. Said, to read outliers.
     Console.WriteLine($"  checkpoints during the rounds: {await Bench.ScalarAsync<long>(db, Checkpoints, ct) - checkpointsBefore}");
+
+    if (statements) await Bench.PrintStatementsAsync(db, ct);
 
     // c. Starts: StartAsync of bench-step, each leaves user task a waiting.
     var before = await Bench.ScalarAsync<long>(db, "select count(*) from wf.user_tasks where element_id = 'a' and state = 'Open'", ct);

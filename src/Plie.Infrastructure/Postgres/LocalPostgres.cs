@@ -117,6 +117,12 @@ public sealed class LocalPostgres : IAsyncDisposable
             throw new ArgumentException("DataDirectory is required.", nameof(options));
         }
 
+        // Names go into postgresql.conf as they are (values are quoted): nothing but a setting name.
+        if (options.Settings.Keys.FirstOrDefault(n => n.Length == 0 || !n.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.')) is { } bad)
+        {
+            throw new ArgumentException($"« {bad} » is not a PostgreSQL setting name.", nameof(options));
+        }
+
         if (string.IsNullOrWhiteSpace(options.Database))
         {
             throw new ArgumentException("Database is required.", nameof(options));
@@ -486,10 +492,11 @@ public sealed class LocalPostgres : IAsyncDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"max_connections = {options.MaxConnections}")
             .AppendLine(CultureInfo.InvariantCulture, $"fsync = {durability}")
             .AppendLine(CultureInfo.InvariantCulture, $"synchronous_commit = {durability}")
-            .AppendLine(CultureInfo.InvariantCulture, $"full_page_writes = {durability}")
-            .ToString();
+            .AppendLine(CultureInfo.InvariantCulture, $"full_page_writes = {durability}");
+        foreach (var (name, value) in options.Settings) // names checked by StartAsync
+            config.AppendLine(CultureInfo.InvariantCulture, $"{name} = {QuoteConfigString(value)}");
         var configFile = Path.Combine(dataDirectory, ConfigFileName);
-        await File.WriteAllTextAsync(configFile, config, ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(configFile, config.ToString(), ct).ConfigureAwait(false);
 
         var mainConfig = Path.Combine(dataDirectory, "postgresql.conf");
         var lines = await File.ReadAllLinesAsync(mainConfig, ct).ConfigureAwait(false);
@@ -886,6 +893,13 @@ public sealed class LocalPostgresOptions
 
     /// <summary>How long to wait for the server to start or to accept connections.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// More server settings (name → value), written after Plie's own, so they win; they take effect when this call
+    /// starts the server (a server already running keeps its settings). The benchmark uses them to load
+    /// pg_stat_statements.
+    /// </summary>
+    public IDictionary<string, string> Settings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }
 
 /// <summary>How <see cref="LocalPostgres.StopAsync(LocalPostgresShutdownMode, CancellationToken)"/> stops the server.</summary>

@@ -56,6 +56,32 @@ public sealed class LocalPostgresTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Settings_given_are_applied_after_plies_own()
+    {
+        var options = new LocalPostgresOptions { DataDirectory = DataDirectory(), Durable = false };
+        options.Settings["work_mem"] = "7MB";
+        options.Settings["fsync"] = "on"; // Plie's own say off for a throwaway cluster: the later line wins
+        options.Settings["application_name"] = "it's plie"; // quoted as PostgreSQL wants
+        var server = await LocalPostgres.StartAsync(options, logger: null, CancellationToken.None);
+        _servers.Add(server);
+
+        Assert.Equal("7MB", await ScalarAsync(server.ConnectionString, "show work_mem"));
+        Assert.Equal("on", await ScalarAsync(server.ConnectionString, "show fsync"));
+        Assert.Equal("it's plie", await ScalarAsync(server.AdminConnectionString, "select setting from pg_settings where name = 'application_name'"));
+    }
+
+    [Fact]
+    public async Task A_setting_name_that_is_not_one_is_refused_before_anything_starts()
+    {
+        var options = new LocalPostgresOptions { DataDirectory = DataDirectory(), Durable = false };
+        options.Settings["work_mem = 1MB\nfsync"] = "off";
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => LocalPostgres.StartAsync(options, logger: null, CancellationToken.None));
+        Assert.Contains("not a PostgreSQL setting name", error.Message);
+        Assert.False(Directory.Exists(options.DataDirectory) && Directory.EnumerateFileSystemEntries(options.DataDirectory).Any());
+    }
+
+    [Fact]
     public async Task Start_while_running_reuses_the_server_and_its_data()
     {
         var dataDirectory = DataDirectory();
