@@ -87,7 +87,7 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         return Track(db.ProcessInstances, rows[0], rows[0].Id, keepDeleted: true);
     }
 
-    public async Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, CancellationToken ct)
+    public async Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, DateTimeOffset touchedAt, CancellationToken ct)
     {
         if (instanceId.HasValue == taskId.HasValue)
             throw new ArgumentException("Give either an instance id or a task id.");
@@ -98,7 +98,10 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         var connection = db.GetService<IRelationalConnection>();
         var command = connection.RentCommand();
         command.PopulateFrom(instanceId.HasValue ? load.ByInstance : load.ByTask);
-        var parameters = new Dictionary<string, object?> { [InstanceLoad.IdParameter] = instanceId ?? taskId };
+        var parameters = new Dictionary<string, object?>
+        {
+            [InstanceLoad.IdParameter] = instanceId ?? taskId, [InstanceLoad.TouchedAtParameter] = touchedAt.ToUniversalTime(),
+        };
         ProcessInstanceRecord instance;
         var executions = new List<ExecutionRecord>();
         var variables = new List<VariableRecord>();
@@ -132,10 +135,32 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         // each type's lookup needs would cost more than the attaching itself).
         var untracked = TracksNothing();
         return new InstanceSnapshot(
-            Track(db.ProcessInstances, instance, instance.Id, keepDeleted: true, untracked)!,
+            TrackTouched(instance, untracked),
             TrackAll(db.Executions, executions, e => e.Id, untracked),
             TrackAll(db.Variables, variables, v => v.Id, untracked),
             TrackAll(db.UserTasks, tasks, t => t.Id, untracked));
+    }
+
+    /// <summary>
+    /// Tracks the instance the load touched (see <see cref="Track{T}"/>). A copy tracked with pending changes is left as
+    /// it is, except when it was read as the row stood just before the touch (its original revision is the one the touch
+    /// replaced): the touch is then this unit of work's own, and the copy takes its revision and last activity, so that
+    /// its save is not taken for a stale one. A copy older than that still fails its save.
+    /// </summary>
+    private ProcessInstanceRecord TrackTouched(ProcessInstanceRecord touched, bool untracked)
+    {
+        var tracked = Track(db.ProcessInstances, touched, touched.Id, keepDeleted: true, untracked)!;
+        if (ReferenceEquals(tracked, touched)) return tracked;
+        var entry = db.Entry(tracked);
+        if (entry.State == EntityState.Modified
+            && entry.Property(x => x.Revision).OriginalValue == touched.Revision - 1)
+        {
+            entry.Property(x => x.Revision).OriginalValue = touched.Revision;
+            entry.Property(x => x.Revision).CurrentValue = touched.Revision;
+            entry.Property(x => x.LastActivityAt).OriginalValue = touched.LastActivityAt;
+            entry.Property(x => x.LastActivityAt).CurrentValue = touched.LastActivityAt;
+        }
+        return tracked;
     }
 
     private bool TracksNothing()

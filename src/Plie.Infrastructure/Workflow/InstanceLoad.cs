@@ -8,13 +8,16 @@ using Plie.Workflow.Runtime;
 namespace Plie.Infrastructure.Workflow;
 
 /// <summary>
-/// The statements of <see cref="EfWorkflowStore.LockAndLoadAsync"/>, built once per model: four SELECTs sent as one
-/// command (one round trip), each read by a <see cref="RowReader{T}"/>. The first locks the instance; the others
-/// run after it, so they read the state as the previous holder of the lock committed it.
+/// The statements of <see cref="EfWorkflowStore.LockAndLoadAsync"/>, built once per model: four statements sent as one
+/// command (one round trip), each read by a <see cref="RowReader{T}"/>. The first locks the instance by touching it
+/// (<c>UPDATE … SET revision = revision + 1, last_activity_at = … RETURNING</c>: what the step would write at its end
+/// anyway, so the lock costs no statement, row version or WAL record of its own); the three SELECTs run after it, so
+/// they read the state as the previous holder of the lock committed it.
 /// </summary>
 internal sealed class InstanceLoad
 {
     public const string IdParameter = "id";
+    public const string TouchedAtParameter = "touched_at";
 
     private static readonly ConditionalWeakTable<IModel, InstanceLoad> ByModel = new();
 
@@ -37,7 +40,7 @@ internal sealed class InstanceLoad
     public RowReader<VariableRecord> Variables { get; }
     public RowReader<UserTaskRecord> Tasks { get; }
 
-    /// <summary>The parameter <see cref="IdParameter"/> is the instance id.</summary>
+    /// <summary>The parameter <see cref="IdParameter"/> is the instance id, <see cref="TouchedAtParameter"/> the step's time.</summary>
     /// <remarks>
     /// A template, shared by every context: a command keeps per-execution state (its reader), so each execution
     /// copies the template into a command rented from its own connection, as EF's queries do.
@@ -55,13 +58,18 @@ internal sealed class InstanceLoad
         RelationalTypeMapping idMapping)
     {
         var open = Tasks.Literal(nameof(UserTaskRecord.State), UserTaskState.Open);
+        var revision = Instances.Column(nameof(ProcessInstanceRecord.Revision));
+        var touchedAt = sql.GenerateParameterNamePlaceholder(TouchedAtParameter);
         var builder = commands.Create()
-            .Append($"{Instances.Select} WHERE {Instances.Column(nameof(ProcessInstanceRecord.Id))} = {instanceId} FOR UPDATE;").AppendLine()
+            .Append($"UPDATE {Instances.Table} SET {revision} = {revision} + 1, {Instances.Column(nameof(ProcessInstanceRecord.LastActivityAt))} = {touchedAt}"
+                    + $" WHERE {Instances.Column(nameof(ProcessInstanceRecord.Id))} = {instanceId} RETURNING {Instances.Columns};").AppendLine()
             .Append($"{Executions.Select} WHERE {Executions.Column(nameof(ExecutionRecord.InstanceId))} = {instanceId};").AppendLine()
             .Append($"{Variables.Select} WHERE {Variables.Column(nameof(VariableRecord.InstanceId))} = {instanceId};").AppendLine()
             .Append($"{Tasks.Select} WHERE {Tasks.Column(nameof(UserTaskRecord.InstanceId))} = {instanceId}"
                     + $" AND {Tasks.Column(nameof(UserTaskRecord.State))} = {open}");
         builder.AddParameter(IdParameter, sql.GenerateParameterName(IdParameter), idMapping, nullable: false);
+        builder.AddParameter(TouchedAtParameter, sql.GenerateParameterName(TouchedAtParameter),
+            Instances.Mapping(nameof(ProcessInstanceRecord.LastActivityAt)), nullable: false);
         return builder.Build();
     }
 }

@@ -27,13 +27,16 @@ public interface IWorkflowStore
     Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct);
 
     /// <summary>
-    /// What a step needs of an instance, in one round trip inside the current transaction: row-locks the instance
-    /// (SELECT … FOR UPDATE), then reads its executions, variables and open tasks. The instance is the one with
+    /// What a step needs of an instance, in one round trip inside the current transaction: row-locks the instance by
+    /// touching it — its <see cref="ProcessInstanceRecord.Revision"/> goes up by one and its
+    /// <see cref="ProcessInstanceRecord.LastActivityAt"/> becomes <paramref name="touchedAt"/>, as every step does to the
+    /// instances it loads — then reads its executions, variables and open tasks. The instance is the one with
     /// <paramref name="instanceId"/>, or, given <paramref name="taskId"/> instead, the one that task belongs to
     /// (whatever the task's state). Null when there is no such instance (or no such task). The records are tracked;
-    /// records the context already tracked unchanged are refreshed from the database, not duplicated.
+    /// records the context already tracked unchanged are refreshed from the database, not duplicated. The touch is part
+    /// of the transaction: rolled back with it.
     /// </summary>
-    Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, CancellationToken ct);
+    Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, DateTimeOffset touchedAt, CancellationToken ct);
 
     /// <summary>Running instances started by a call activity's execution.</summary>
     Task<List<Guid>> FindCalledInstancesAsync(Guid parentExecutionId, CancellationToken ct);

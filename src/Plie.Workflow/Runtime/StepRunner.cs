@@ -39,7 +39,7 @@ internal sealed class StepRunner(
     public async Task<LoadedInstance> LoadAsync(Guid instanceId)
     {
         if (_instances.TryGetValue(instanceId, out var loaded)) return loaded;
-        var snapshot = await store.LockAndLoadAsync(instanceId, null, ct)
+        var snapshot = await store.LockAndLoadAsync(instanceId, null, now, ct)
                        ?? throw new WorkflowNotFoundException($"L'instance {instanceId} n'existe pas.");
         return await RegisterAsync(snapshot);
     }
@@ -47,7 +47,7 @@ internal sealed class StepRunner(
     /// <summary>Locks and loads the instance of a task (whatever the task's state).</summary>
     public async Task<LoadedInstance> LoadTaskInstanceAsync(Guid taskId)
     {
-        var snapshot = await store.LockAndLoadAsync(null, taskId, ct)
+        var snapshot = await store.LockAndLoadAsync(null, taskId, now, ct)
                        ?? throw new WorkflowNotFoundException($"La tâche {taskId} n'existe pas.");
         return _instances.TryGetValue(snapshot.Instance.Id, out var loaded) ? loaded : await RegisterAsync(snapshot);
     }
@@ -65,10 +65,15 @@ internal sealed class StepRunner(
         return state;
     }
 
+    /// <summary>
+    /// Marks the instances this step started as active now. Those it loaded were touched by the store's lock already
+    /// (<see cref="IWorkflowStore.LockAndLoadAsync"/>): their revision and last activity are the database's.
+    /// </summary>
     public void Touch()
     {
         foreach (var s in _instances.Values)
         {
+            if (!s.IsNew) continue;
             s.Instance.Revision++;
             s.Instance.LastActivityAt = now;
         }

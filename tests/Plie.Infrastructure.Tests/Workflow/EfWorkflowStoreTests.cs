@@ -672,8 +672,12 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
 
         await using var unit = Unit();
         await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
-        var loaded = await unit.Store.LockAndLoadAsync(instance.Id, null, Ct);
+        var touchedAt = T0.AddHours(3);
+        var loaded = await unit.Store.LockAndLoadAsync(instance.Id, null, touchedAt, Ct);
         Assert.NotNull(loaded);
+        // The lock is a touch, as every step makes: one revision more, active at the step's time.
+        instance.Revision++;
+        instance.LastActivityAt = touchedAt;
         AssertSameRecord(instance, loaded.Instance);
         Assert.Equal(TimeSpan.Zero, loaded.Instance.StartedAt.Offset);
         Assert.Equal(2, loaded.Executions.Count);
@@ -687,11 +691,10 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         // Tracked as loaded, so that changes are saved; the lock is held.
         Assert.Equal(1 + 2 + 2 + 1, unit.Db.ChangeTracker.Entries().Count());
         Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
-        Assert.Equal(["RowShareLock"], await QueryAsync<string>(
+        Assert.Equal(["RowExclusiveLock"], await QueryAsync<string>(
             "SELECT mode FROM pg_locks WHERE relation = 'wf.process_instances'::regclass AND granted"));
         loaded.OpenTasks[0].CandidateGroups = ["hr"];
         loaded.Variables.Single(v => v.Id == json.Id).Json = "[1]";
-        loaded.Instance.Revision++;
         await unit.Store.SaveChangesAsync(Ct);
         await transaction.CommitAsync(Ct);
 
@@ -712,17 +715,17 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
 
         await using var unit = Unit();
         await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
-        var byOpen = await unit.Store.LockAndLoadAsync(null, open.Id, Ct);
+        var byOpen = await unit.Store.LockAndLoadAsync(null, open.Id, T0, Ct);
         Assert.Equal(instance.Id, byOpen!.Instance.Id);
         Assert.Equal(open.Id, Assert.Single(byOpen.OpenTasks).Id);
         Assert.Single(byOpen.Executions);
-        var byDone = await unit.Store.LockAndLoadAsync(null, done.Id, Ct);
+        var byDone = await unit.Store.LockAndLoadAsync(null, done.Id, T0, Ct);
         Assert.Same(byOpen.Instance, byDone!.Instance);
         Assert.Same(byOpen.OpenTasks[0], Assert.Single(byDone.OpenTasks));
-        Assert.Null(await unit.Store.LockAndLoadAsync(null, Guid.NewGuid(), Ct));
-        Assert.Null(await unit.Store.LockAndLoadAsync(Guid.NewGuid(), null, Ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => unit.Store.LockAndLoadAsync(instance.Id, open.Id, Ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => unit.Store.LockAndLoadAsync(null, null, Ct));
+        Assert.Null(await unit.Store.LockAndLoadAsync(null, Guid.NewGuid(), T0, Ct));
+        Assert.Null(await unit.Store.LockAndLoadAsync(Guid.NewGuid(), null, T0, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => unit.Store.LockAndLoadAsync(instance.Id, open.Id, T0, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => unit.Store.LockAndLoadAsync(null, null, T0, Ct));
         Assert.Equal(1 + 1 + 1, unit.Db.ChangeTracker.Entries().Count());
     }
 
@@ -730,7 +733,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
     public async Task LockAndLoad_needs_a_transaction()
     {
         await using var unit = Unit();
-        await Assert.ThrowsAsync<InvalidOperationException>(() => unit.Store.LockAndLoadAsync(Guid.NewGuid(), null, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => unit.Store.LockAndLoadAsync(Guid.NewGuid(), null, T0, Ct));
     }
 
     [Fact]
@@ -745,11 +748,11 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         await using var first = Unit();
         await using var second = Unit();
         await using var firstTransaction = await first.Store.BeginTransactionAsync(Ct);
-        var held = (await first.Store.LockAndLoadAsync(instance.Id, null, Ct))!;
+        var held = (await first.Store.LockAndLoadAsync(instance.Id, null, T0, Ct))!;
 
         await using var secondTransaction = await second.Store.BeginTransactionAsync(Ct);
         var secondPid = (await second.Db.Database.SqlQuery<int>($"SELECT pg_backend_pid() AS \"Value\"").ToListAsync(Ct))[0];
-        var secondLoad = second.Store.LockAndLoadAsync(null, task.Id, Ct);
+        var secondLoad = second.Store.LockAndLoadAsync(null, task.Id, T0, Ct);
         using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             while (!await IsWaitingForLockAsync(secondPid))
@@ -766,13 +769,12 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         next.ExecutionId = execution.Id;
         first.Store.Add(next);
         first.Store.Add(Variable(instance.Id, "added"));
-        held.Instance.Revision++;
         await first.Store.SaveChangesAsync(Ct);
         Assert.False(secondLoad.IsCompleted);
         await firstTransaction.CommitAsync(Ct);
 
         var seen = (await secondLoad)!;
-        Assert.Equal(1, seen.Instance.Revision);
+        Assert.Equal(2, seen.Instance.Revision); // touched by each lock holder in turn
         Assert.Equal("next", Assert.Single(seen.Executions).ActivityId);
         Assert.Equal("added", Assert.Single(seen.Variables).Name);
         Assert.Equal(next.Id, Assert.Single(seen.OpenTasks).Id);
@@ -803,7 +805,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             {
                 await using var unit = Unit();
                 await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
-                var loaded = (await unit.Store.LockAndLoadAsync(null, expected.Task, Ct))!;
+                var loaded = (await unit.Store.LockAndLoadAsync(null, expected.Task, T0, Ct))!;
                 Assert.Equal(expected.Instance, loaded.Instance.Id);
                 Assert.Equal(expected.Task, Assert.Single(loaded.OpenTasks).Id);
                 Assert.Equal(expected.Variable, Assert.Single(loaded.Variables).Json);
@@ -831,8 +833,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         await using (var other = Unit())
         {
             await using var otherTransaction = await other.Store.BeginTransactionAsync(Ct);
-            var changed = (await other.Store.LockAndLoadAsync(instance.Id, null, Ct))!;
-            changed.Instance.Revision++;
+            var changed = (await other.Store.LockAndLoadAsync(instance.Id, null, T0, Ct))!;
             changed.Executions[0].ActivityId = "moved";
             changed.Variables[0].Json = "43";
             changed.OpenTasks[0].Assignee = "bob";
@@ -841,17 +842,69 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         }
 
         await using var transaction = await unit.Store.BeginTransactionAsync(Ct);
-        var loaded = (await unit.Store.LockAndLoadAsync(instance.Id, null, Ct))!;
+        var loaded = (await unit.Store.LockAndLoadAsync(instance.Id, null, T0, Ct))!;
         Assert.Same(heldInstance, loaded.Instance);
         Assert.Same(heldExecution, Assert.Single(loaded.Executions));
         Assert.Same(heldVariable, Assert.Single(loaded.Variables));
         Assert.Same(heldTask, Assert.Single(loaded.OpenTasks));
-        Assert.Equal(1, heldInstance.Revision);
+        Assert.Equal(2, heldInstance.Revision); // the other unit's touch, then this one's
         Assert.Equal("moved", heldExecution.ActivityId);
         Assert.Equal("43", heldVariable.Json);
         Assert.Equal("bob", heldTask.Assignee);
         Assert.Equal(4, unit.Db.ChangeTracker.Entries().Count());
         Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+    }
+
+    [Fact]
+    public async Task Loading_again_in_the_same_step_keeps_the_instance_s_pending_changes_saveable()
+    {
+        // A step that loads an instance, changes it, then loads it again by one of its tasks (its own touch twice).
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        var task = UserTask(instance.Id, UserTaskState.Open);
+        await SaveAsync(definition, instance, task);
+
+        await using (var unit = Unit())
+        {
+            await using var tx = await unit.Store.BeginTransactionAsync(Ct);
+            var first = (await unit.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(1), Ct))!;
+            first.Instance.BusinessKey = "P-7";
+            var again = (await unit.Store.LockAndLoadAsync(null, task.Id, T0.AddMinutes(2), Ct))!;
+            Assert.Same(first.Instance, again.Instance);
+            Assert.Equal("P-7", again.Instance.BusinessKey); // pending change kept
+            await tx.CommitAsync(Ct);
+        }
+
+        await using var check = Unit();
+        var saved = await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal("P-7", saved.BusinessKey);
+        Assert.Equal(2, saved.Revision);
+        Assert.Equal(T0.AddMinutes(2), saved.LastActivityAt);
+    }
+
+    [Fact]
+    public async Task A_copy_changed_before_someone_else_touched_the_instance_still_fails_its_save()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        await SaveAsync(definition, instance);
+
+        await using var unit = Unit();
+        var copy = await unit.Db.ProcessInstances.SingleAsync(Ct);
+        copy.BusinessKey = "P-stale";
+        await using (var other = Unit())
+        {
+            await using var otherTx = await other.Store.BeginTransactionAsync(Ct);
+            await other.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(1), Ct);
+            await otherTx.CommitAsync(Ct);
+        }
+
+        await using var tx = await unit.Store.BeginTransactionAsync(Ct);
+        var loaded = (await unit.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(2), Ct))!;
+        Assert.Same(copy, loaded.Instance);
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => tx.CommitAsync(Ct));
+        await using var check = Unit();
+        Assert.Equal(instance.BusinessKey, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).BusinessKey);
     }
 
     [Fact]

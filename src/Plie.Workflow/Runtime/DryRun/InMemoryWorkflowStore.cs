@@ -54,10 +54,15 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
     public Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct) =>
         Task.FromResult(_state.Incidents.Where(i => i.InstanceId == instanceId && i.ResolvedAt is null).ToList());
 
-    public Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, CancellationToken ct)
+    public Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, DateTimeOffset touchedAt, CancellationToken ct)
     {
         var id = instanceId ?? _state.Tasks.FirstOrDefault(t => t.Id == taskId)?.InstanceId;
         var instance = _state.Instances.FirstOrDefault(i => i.Id == id);
+        if (instance is not null)
+        {
+            instance.Revision++;
+            instance.LastActivityAt = touchedAt;
+        }
         return Task.FromResult(instance is null
             ? null
             : new InstanceSnapshot(instance,
