@@ -375,7 +375,6 @@ public sealed partial class WorkflowEngine(
             await using var tx = await store.BeginTransactionAsync(ct);
             var result = await body(runner);
             await runner.RunAsync();
-            runner.Touch();
             await tx.CommitAsync(ct); // saves what is pending, then commits
             if (runner.EarliestNewJob is { } due) Notify(due);
             return result;

@@ -29,8 +29,8 @@ public interface IWorkflowStore
     /// <summary>
     /// What a step needs of an instance, in one round trip inside the current transaction: row-locks the instance by
     /// touching it — its <see cref="ProcessInstanceRecord.Revision"/> goes up by one and its
-    /// <see cref="ProcessInstanceRecord.LastActivityAt"/> becomes <paramref name="touchedAt"/>, as every step does to the
-    /// instances it loads — then reads its executions, variables and open tasks. The instance is the one with
+    /// <see cref="ProcessInstanceRecord.LastActivityAt"/> becomes <paramref name="touchedAt"/>, the mark every step leaves on
+    /// the instances it loads — then reads its executions, variables and open tasks. The instance is the one with
     /// <paramref name="instanceId"/>, or, given <paramref name="taskId"/> instead, the one that task belongs to
     /// (whatever the task's state). Null when there is no such instance (or no such task). The records are tracked;
     /// records the context already tracked unchanged are refreshed from the database, not duplicated. The touch is part

@@ -23,7 +23,6 @@ internal sealed class LoadedInstance
         Executions = executions;
         Variables = variables;
         Tasks = tasks;
-        IsNew = isNew;
         if (isNew)
         {
             _jobs = [];
@@ -32,8 +31,6 @@ internal sealed class LoadedInstance
     }
 
     public ProcessInstanceRecord Instance { get; }
-    /// <summary>Started by this step (not loaded from the store).</summary>
-    public bool IsNew { get; }
     public ProcessModel Model { get; }
     public List<ExecutionRecord> Executions { get; }
     public List<VariableRecord> Variables { get; }

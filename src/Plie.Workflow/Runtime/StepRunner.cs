@@ -65,20 +65,6 @@ internal sealed class StepRunner(
         return state;
     }
 
-    /// <summary>
-    /// Marks the instances this step started as active now. Those it loaded were touched by the store's lock already
-    /// (<see cref="IWorkflowStore.LockAndLoadAsync"/>): their revision and last activity are the database's.
-    /// </summary>
-    public void Touch()
-    {
-        foreach (var s in _instances.Values)
-        {
-            if (!s.IsNew) continue;
-            s.Instance.Revision++;
-            s.Instance.LastActivityAt = now;
-        }
-    }
-
     // ---------------------------------------------------------------- starting
 
     public LoadedInstance StartInstance(ProcessDefinitionRecord definition, ProcessModel model, StartEvent start,
@@ -91,6 +77,7 @@ internal sealed class StepRunner(
             DefinitionVersion = definition.Version, BusinessKey = businessKey, State = InstanceState.Running,
             StartedAt = now, StartedBy = user, LastActivityAt = now,
             ParentInstanceId = parentInstanceId, ParentExecutionId = parentExecutionId,
+            Revision = 1, // touched by the step that starts it, as every later step's lock touches it
         };
         store.Add(instance);
         var state = new LoadedInstance(store, instance, model, [], [], [], isNew: true);

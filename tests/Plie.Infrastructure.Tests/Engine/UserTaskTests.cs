@@ -63,6 +63,28 @@ public sealed class UserTaskTests : EngineTestBase
     }
 
     [Fact]
+    public async Task A_step_marks_the_case_active_and_a_refused_one_leaves_it_as_it_was()
+    {
+        // The last activity is what « Dossiers bloqués » calls idle; the revision guards saves of stale copies.
+        var id = await StartFixtureAsync("user-task", new { owner = "u1" });
+        var started = await Host.InstanceAsync(id);
+        Assert.Equal(Host.Clock.GetUtcNow(), started.LastActivityAt);
+        var task = await Host.SingleTaskAsync(id, "review");
+
+        Host.Clock.Advance(TimeSpan.FromDays(3));
+        await Assert.ThrowsAsync<WorkflowValidationException>(() => Host.CompleteAsync(task.Id, new { count = "trois" }));
+        var refused = await Host.InstanceAsync(id);
+        Assert.Equal(started.LastActivityAt, refused.LastActivityAt);
+        Assert.Equal(started.Revision, refused.Revision);
+
+        Host.Clock.Advance(TimeSpan.FromDays(1));
+        await Host.CompleteAsync(task.Id, new { comment = "RAS", count = 3 }, user: "u1");
+        var moved = await Host.InstanceAsync(id);
+        Assert.Equal(Host.Clock.GetUtcNow(), moved.LastActivityAt);
+        Assert.Equal(started.Revision + 1, moved.Revision);
+    }
+
+    [Fact]
     public async Task Claiming_a_task_taken_by_someone_else_is_a_conflict()
     {
         var id = await StartFixtureAsync("user-task", new { owner = (string?)null });
