@@ -6,6 +6,8 @@
 //
 // --keep leaves the cluster running with its data at the end (to look at query plans with psql); it prints how to
 // connect and how to stop it.
+// --sql "<statement>" (repeatable) runs the statement after the migrations, before the instances the steps complete are
+// copied: A/B runs of a schema or setting change (e.g. --sql "DROP INDEX wf.some_index") without a build of their own.
 //
 // The last line of output is a JSON object with the figures.
 
@@ -35,6 +37,7 @@ var supervisionRuns = 400;
 var keep = false;
 var rounds = 3; // --rounds N: raw commits and steps measured in N alternating rounds
 var statements = false; // --statements: pg_stat_statements loaded, each statement's mean time printed after the rounds
+var extraSql = new List<string>(); // --sql "<statement>": run before the instances are copied (A/B experiments)
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
@@ -51,13 +54,15 @@ for (var i = 0; i < args.Length; i++)
         rounds = n;
     else if (args[i] == "--statements")
         statements = true;
+    else if (args[i] == "--sql" && i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]))
+        extraSql.Add(args[++i]);
     else if (args[i] == "--no-supervision")
         supervision = false;
     else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--sql STATEMENT]... [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
         return 2;
     }
 }
@@ -139,6 +144,12 @@ try
 
     // More bench-step instances than even the raw commit rate could use are prepared up front, each worker with its own.
     var template = await Engine(e => e.StartAsync("bench-step", null, null, "bench", ct));
+    foreach (var sql in extraSql)
+    {
+        Console.WriteLine($"--sql: {sql}");
+        await using var extra = db.CreateCommand(sql);
+        await extra.ExecuteNonQueryAsync(ct);
+    }
     var needed = (int)Math.Ceiling(rawRounds[0].PerSecond * (warmup + duration + roundWarmup * rounds).TotalSeconds * 1.25) + 1000;
     await Bench.CloneInstanceAsync(db, template.Id, needed, ct);
     // The copies were written as one bulk transaction: left alone, autovacuum would go through them, and the WAL they
@@ -188,6 +199,9 @@ try
     // touches pages no other step touched): more WAL and PostgreSQL CPU per step. Said, to read outliers.
     Console.WriteLine($"  checkpoints during the rounds: {await Bench.ScalarAsync<long>(db, Checkpoints, ct) - checkpointsBefore}");
 
+    // An instance update is HOT (no index entry written) only when no indexed column changes and its page has room.
+    Console.WriteLine("  instance updates HOT: " + await Bench.ScalarAsync<string>(db,
+        "select n_tup_hot_upd || ' of ' || n_tup_upd from pg_stat_user_tables where relid = 'wf.process_instances'::regclass", ct));
     if (statements) await Bench.PrintStatementsAsync(db, ct);
 
     // c. Starts: StartAsync of bench-step, each leaves user task a waiting.
