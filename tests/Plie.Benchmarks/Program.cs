@@ -163,7 +163,11 @@ try
     var open = await Bench.GuidsAsync(db,
         "select id from wf.user_tasks where process_key = 'bench-step' and element_id = 'a' and state = 'Open' order by random()", ct);
     var forProfile = open.Take(ProfileCalls).ToList();
-    var queues = Enumerable.Range(0, Workers).Select(w => new Queue<Guid>(open.Skip(ProfileCalls).Where((_, i) => i % Workers == w))).ToArray();
+    // Each worker has its own tasks: the even ones for the engine's steps, the odd ones for the same step by hand (below).
+    var queues = Enumerable.Range(0, Workers)
+        .Select(w => new Queue<Guid>(open.Skip(ProfileCalls).Where((_, i) => i % (2 * Workers) == 2 * w))).ToArray();
+    var sqlQueues = Enumerable.Range(0, Workers)
+        .Select(w => new Queue<Guid>(open.Skip(ProfileCalls).Where((_, i) => i % (2 * Workers) == 2 * w + 1))).ToArray();
     Console.WriteLine($"({open.Count} bench-step instances waiting at task a: 1 started by the engine, {needed} copies of it)");
     Task<Bench.Result> StepsAsync(TimeSpan warm) => Bench.MeasureAsync(Workers, warm, round, pg.DataDirectory, async (w, token) =>
     {
@@ -175,18 +179,30 @@ try
         });
         return true;
     }, ct);
+    // The same step written by hand (SqlStep): the engine's statements and round trips, nothing else. Measured in the
+    // same rounds, it is the ceiling of the step ratio with this schema, and the gap to it is what the app adds.
+    Task<Bench.Result> SqlStepsAsync(TimeSpan warm) => Bench.MeasureAsync(Workers, warm, round, pg.DataDirectory, async (w, token) =>
+    {
+        if (!sqlQueues[w].TryDequeue(out var task)) return false;
+        await SqlStep.RunAsync(appDataSource, task, token);
+        return true;
+    }, ct);
     var stepRounds = new List<Bench.Result> { await StepsAsync(warmup) };
+    var sqlRounds = new List<Bench.Result> { await SqlStepsAsync(warmup) };
     for (var r = 1; r < rounds; r++)
     {
         rawRounds.Add(await RawAsync(roundWarmup));
         stepRounds.Add(await StepsAsync(roundWarmup));
+        sqlRounds.Add(await SqlStepsAsync(roundWarmup));
     }
     foreach (var c in connections) await c.DisposeAsync();
     for (var r = 0; r < rounds; r++)
         Console.WriteLine($"  round {r + 1}: raw {rawRounds[r].PerSecond,7:F0}/s, steps {stepRounds[r].PerSecond,6:F0}/s, " +
-                          $"ratio {stepRounds[r].PerSecond / rawRounds[r].PerSecond:F3}");
+                          $"ratio {stepRounds[r].PerSecond / rawRounds[r].PerSecond:F3}; by hand {sqlRounds[r].PerSecond,6:F0}/s, " +
+                          $"ratio {sqlRounds[r].PerSecond / rawRounds[r].PerSecond:F3}");
     var raw = Bench.Result.Sum(rawRounds);
     var steps = Bench.Result.Sum(stepRounds);
+    var sqlSteps = Bench.Result.Sum(sqlRounds);
     Console.WriteLine($"raw_commits_per_s   {raw.PerSecond,10:F1}   single-row INSERT commits/s, {Workers} connections");
     Console.WriteLine($"  {raw.Describe()}");
     var done = open.Count - forProfile.Count - queues.Sum(q => q.Count);
@@ -195,6 +211,8 @@ try
     Console.WriteLine($"steps_per_s         {steps.PerSecond,10:F1}   CompleteTaskAsync a → waiting at b, {Workers} workers, a DI scope per step " +
                       $"({done} completed in all, {atB} instances now wait at b)");
     Console.WriteLine($"  {steps.Describe()}");
+    Console.WriteLine($"sql_steps_per_s     {sqlSteps.PerSecond,10:F1}   the same step by hand (the engine's statements and round trips, no engine), {Workers} workers");
+    Console.WriteLine($"  {sqlSteps.Describe()}");
     // A checkpoint during the window makes the steps write full-page images of the pages they touch first (each step
     // touches pages no other step touched): more WAL and PostgreSQL CPU per step. Said, to read outliers.
     Console.WriteLine($"  checkpoints during the rounds: {await Bench.ScalarAsync<long>(db, Checkpoints, ct) - checkpointsBefore}");
@@ -222,6 +240,9 @@ try
     var startRatio = starts.PerSecond / raw.PerSecond;
     Console.WriteLine($"step_ratio          {stepRatio,10:F3}   steps / raw commits");
     Console.WriteLine($"start_ratio         {startRatio,10:F3}   starts / raw commits");
+    var sqlStepRatio = sqlSteps.PerSecond / raw.PerSecond;
+    Console.WriteLine($"sql_step_ratio      {sqlStepRatio,10:F3}   steps by hand / raw commits: the ceiling of step_ratio with these statements " +
+                      $"(CPU per step by hand: app {sqlSteps.AppMsPerOp:F3} ms, PostgreSQL {sqlSteps.PostgresMsPerOp:F3} ms)");
     // Throughput swings with whatever else runs on the machine; CPU time per operation much less. On a machine whose
     // cores are the bottleneck, the ratio of CPU per raw commit to CPU per step is what the step ratio tends to.
     Console.WriteLine($"cpu_step_ratio      {raw.CpuMsPerOp / steps.CpuMsPerOp,10:F3}   CPU per raw commit / CPU per step " +
@@ -286,6 +307,7 @@ try
         rss_mb_100k_waiting = memory ? Math.Round(rss, 1) : (double?)null,
         stalled_p95_ms = supervised?.Stalled.P95,
         heatmap_p95_ms = supervised?.Heatmap.P95,
+        sql_step_ratio = Math.Round(sqlStepRatio, 3),
     }));
     return 0;
 
