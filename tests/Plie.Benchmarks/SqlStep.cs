@@ -10,6 +10,10 @@ namespace Plie.Benchmarks;
 /// the app's data source, with no engine, EF, DI or Mediator around them. What no engine could beat with this schema and
 /// this history: the step ratio's ceiling on this machine, and, against the engine's step, what the app adds.
 /// </summary>
+/// <remarks>
+/// The texts are copies, on purpose (the point is to send them without the engine): when the engine's statements change
+/// (<c>InstanceLoad</c>, <c>StepWriter</c>), copy them again from a <c>--statements</c> run.
+/// </remarks>
 internal static class SqlStep
 {
     private const string Touch = """
