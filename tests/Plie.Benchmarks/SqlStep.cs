@@ -39,6 +39,15 @@ internal static class SqlStep
         INSERT INTO wf.history_events (instance_id, at, data, element_id, element_name, element_type, task_id, type, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9), ($10, $11, $12, $13, $14, $15, $16, $17, $18), ($19, $20, $21, $22, $23, $24, $25, $26, $27), ($28, $29, $30, $31, $32, $33, $34, $35, $36)
         """;
 
+    /// <summary>The four events the engine records for this step, as it writes them.</summary>
+    private static readonly (string Type, string Element, string? Name, bool Task, string? Data)[] Events =
+    [
+        ("TaskCompleted", "a", "A", true, """{"variables": {}}"""),
+        ("ElementLeft", "a", "A", false, null),
+        ("ElementEntered", "b", "B", false, """{"via": "f2"}"""),
+        ("TaskCreated", "b", "B", true, """{"dueAt": null, "assignee": null, "candidateGroups": ["conseiller"]}"""),
+    ];
+
     /// <summary>Completes the open task a <paramref name="taskId"/> and opens task b, as the engine would.</summary>
     public static async Task RunAsync(NpgsqlDataSource dataSource, Guid taskId, CancellationToken ct)
     {
@@ -77,15 +86,8 @@ internal static class SqlStep
         write.BatchCommands.Add(Command(CompleteTask, now, "bench", taskRevision + 1, "Completed", taskId, taskRevision, "wf.user_tasks"));
         write.BatchCommands.Add(Command(CreateTask, newTask, null, null, new[] { "conseiller" }, Array.Empty<string>(), null, null, null,
             now, null, "b", executionId, null, null, null, instanceId, "B", 50, "bench-step", 0, "Open"));
-        var events = new (string Type, string Element, string? Name, bool Task, string? Data)[]
-        {
-            ("TaskCompleted", "a", "A", true, """{"variables": {}}"""),
-            ("ElementLeft", "a", "A", false, null),
-            ("ElementEntered", "b", "B", false, """{"via": "f2"}"""),
-            ("TaskCreated", "b", "B", true, """{"dueAt": null, "assignee": null, "candidateGroups": ["conseiller"]}"""),
-        };
         var history = new NpgsqlBatchCommand(History);
-        foreach (var e in events)
+        foreach (var e in Events)
         {
             history.Parameters.Add(new NpgsqlParameter { Value = instanceId });
             history.Parameters.Add(new NpgsqlParameter { Value = now });
