@@ -168,10 +168,25 @@ public static class IntakeDriver
     }
 
     /// <summary>Clicks the form's completing button; the task page goes back to the inbox with « Tâche terminée ».</summary>
+    /// <remarks>
+    /// The step runs on the server before the page leaves; with the other test assemblies running beside this one it has
+    /// once taken longer than the usual 20 s, so it gets 45 s, and a page that does not leave says what it shows instead
+    /// (an error message, a reconnecting circuit…).
+    /// </remarks>
     public static async Task SubmitTaskAsync(IPage page)
     {
+        const float Timeout = 45_000;
         await page.GetByTestId("task-submit").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        try
+        {
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = Timeout });
+        }
+        catch (TimeoutException e)
+        {
+            var shown = await page.Locator(".mud-snackbar, .mud-alert, [role=alert], #components-reconnect-modal").AllInnerTextsAsync();
+            throw new TimeoutException($"La tâche n'est pas terminée après {Timeout / 1000:0} s ({page.Url}) ; la page affiche : « " +
+                                       string.Join(" | ", shown.Select(t => t.Trim()).Where(t => t.Length > 0)) + " ».", e);
+        }
         await Expect(page.GetByText("Tâche terminée").First).ToBeVisibleAsync();
     }
 
