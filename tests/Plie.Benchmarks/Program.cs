@@ -38,6 +38,7 @@ var keep = false;
 var rounds = 3; // --rounds N: raw commits and steps measured in N alternating rounds
 var statements = false; // --statements: pg_stat_statements loaded, each statement's mean time printed after the rounds
 var extraSql = new List<string>(); // --sql "<statement>": run before the instances are copied (A/B experiments)
+var byHandHistory = HistoryWrite.Rows; // --by-hand-history rows|json|none: how the step by hand writes its history
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
@@ -58,11 +59,17 @@ for (var i = 0; i < args.Length; i++)
         extraSql.Add(args[++i]);
     else if (args[i] == "--no-supervision")
         supervision = false;
+    else if (args[i] == "--by-hand-history" && i + 1 < args.Length && Enum.TryParse<HistoryWrite>(args[i + 1], ignoreCase: true, out var h)
+             && Enum.IsDefined(h) && !int.TryParse(args[i + 1], out _))
+    {
+        byHandHistory = h;
+        i++;
+    }
     else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--sql STATEMENT]... [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--sql STATEMENT]... [--by-hand-history rows|json|none] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
         return 2;
     }
 }
@@ -186,7 +193,7 @@ try
     // The same step written by hand (SqlStep): the engine's statements and round trips, nothing else. Measured in the
     // same rounds, it is the ceiling of the step ratio with this schema, and the gap to it is what the app adds.
     Task<Bench.Result> SqlStepsAsync(TimeSpan warm) =>
-        CompleteAsync(sqlQueues, (task, token) => SqlStep.RunAsync(appDataSource, task, token), warm);
+        CompleteAsync(sqlQueues, (task, token) => SqlStep.RunAsync(appDataSource, task, byHandHistory, token), warm);
     var stepRounds = new List<Bench.Result> { await StepsAsync(warmup) };
     var sqlRounds = new List<Bench.Result> { await SqlStepsAsync(warmup) };
     for (var r = 1; r < rounds; r++)
@@ -212,7 +219,13 @@ try
     Console.WriteLine($"steps_per_s         {steps.PerSecond,10:F1}   CompleteTaskAsync a → waiting at b, {Workers} workers, a DI scope per step " +
                       $"({done} completed in all by the engine and by hand, {atB} instances now wait at b)");
     Console.WriteLine($"  {steps.Describe()}");
-    Console.WriteLine($"sql_steps_per_s     {sqlSteps.PerSecond,10:F1}   the same step by hand (the engine's statements and round trips, no engine), {Workers} workers");
+    var byHandWhat = byHandHistory switch
+    {
+        HistoryWrite.Rows => "the engine's statements and round trips, no engine",
+        HistoryWrite.Json => "the engine's statements and round trips, no engine; the history's rows from one jsonb parameter",
+        _ => "the engine's statements and round trips, no engine; NO HISTORY written",
+    };
+    Console.WriteLine($"sql_steps_per_s     {sqlSteps.PerSecond,10:F1}   the same step by hand ({byHandWhat}), {Workers} workers");
     Console.WriteLine($"  {sqlSteps.Describe()}");
     // A checkpoint during the window makes the steps write full-page images of the pages they touch first (each step
     // touches pages no other step touched): more WAL and PostgreSQL CPU per step. Said, to read outliers.
@@ -242,7 +255,8 @@ try
     Console.WriteLine($"step_ratio          {stepRatio,10:F3}   steps / raw commits");
     Console.WriteLine($"start_ratio         {startRatio,10:F3}   starts / raw commits");
     var sqlStepRatio = sqlSteps.PerSecond / raw.PerSecond;
-    Console.WriteLine($"sql_step_ratio      {sqlStepRatio,10:F3}   steps by hand / raw commits: the ceiling of step_ratio with these statements " +
+    Console.WriteLine($"sql_step_ratio      {sqlStepRatio,10:F3}   steps by hand / raw commits: " + (byHandHistory == HistoryWrite.Rows
+                          ? "the ceiling of step_ratio with these statements " : $"the step by hand, history written as {byHandHistory.ToString().ToLowerInvariant()} ") +
                       $"(CPU per step by hand: app {sqlSteps.AppMsPerOp:F3} ms, PostgreSQL {sqlSteps.PostgresMsPerOp:F3} ms)");
     // Throughput swings with whatever else runs on the machine; CPU time per operation much less. On a machine whose
     // cores are the bottleneck, the ratio of CPU per raw commit to CPU per step is what the step ratio tends to.
@@ -309,6 +323,7 @@ try
         stalled_p95_ms = supervised?.Stalled.P95,
         heatmap_p95_ms = supervised?.Heatmap.P95,
         sql_step_ratio = Math.Round(sqlStepRatio, 3),
+        by_hand_history = byHandHistory.ToString().ToLowerInvariant(),
     }));
     return 0;
 
