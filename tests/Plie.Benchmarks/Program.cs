@@ -59,12 +59,8 @@ for (var i = 0; i < args.Length; i++)
         extraSql.Add(args[++i]);
     else if (args[i] == "--no-supervision")
         supervision = false;
-    else if (args[i] == "--by-hand-history" && i + 1 < args.Length && Enum.TryParse<HistoryWrite>(args[i + 1], ignoreCase: true, out var h)
-             && Enum.IsDefined(h) && !int.TryParse(args[i + 1], out _))
-    {
-        byHandHistory = h;
-        i++;
-    }
+    else if (args[i] == "--by-hand-history" && i + 1 < args.Length && args[i + 1] is "rows" or "json" or "none")
+        byHandHistory = Enum.Parse<HistoryWrite>(args[++i], ignoreCase: true);
     else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
         supervisionRuns = r;
     else
@@ -256,7 +252,7 @@ try
     Console.WriteLine($"start_ratio         {startRatio,10:F3}   starts / raw commits");
     var sqlStepRatio = sqlSteps.PerSecond / raw.PerSecond;
     Console.WriteLine($"sql_step_ratio      {sqlStepRatio,10:F3}   steps by hand / raw commits: " + (byHandHistory == HistoryWrite.Rows
-                          ? "the ceiling of step_ratio with these statements " : $"the step by hand, history written as {byHandHistory.ToString().ToLowerInvariant()} ") +
+                          ? "the ceiling of step_ratio with these statements " : $"the step by hand with --by-hand-history {byHandHistory.ToString().ToLowerInvariant()} ") +
                       $"(CPU per step by hand: app {sqlSteps.AppMsPerOp:F3} ms, PostgreSQL {sqlSteps.PostgresMsPerOp:F3} ms)");
     // Throughput swings with whatever else runs on the machine; CPU time per operation much less. On a machine whose
     // cores are the bottleneck, the ratio of CPU per raw commit to CPU per step is what the step ratio tends to.
