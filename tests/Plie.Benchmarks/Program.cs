@@ -38,7 +38,7 @@ var keep = false;
 var rounds = 3; // --rounds N: raw commits and steps measured in N alternating rounds
 var statements = false; // --statements: pg_stat_statements loaded, each statement's mean time printed after the rounds
 var extraSql = new List<string>(); // --sql "<statement>": run before the instances are copied (A/B experiments)
-var byHandHistory = HistoryWrite.Rows; // --by-hand-history rows|json|none: how the step by hand writes its history
+var byHandHistory = true; // --by-hand-history rows|none: the step by hand writes its history rows as the engine does, or none
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s > 0)
@@ -59,13 +59,13 @@ for (var i = 0; i < args.Length; i++)
         extraSql.Add(args[++i]);
     else if (args[i] == "--no-supervision")
         supervision = false;
-    else if (args[i] == "--by-hand-history" && i + 1 < args.Length && args[i + 1] is "rows" or "json" or "none")
-        byHandHistory = Enum.Parse<HistoryWrite>(args[++i], ignoreCase: true);
+    else if (args[i] == "--by-hand-history" && i + 1 < args.Length && args[i + 1] is "rows" or "none")
+        byHandHistory = args[++i] == "rows";
     else if (args[i] == "--supervision-runs" && i + 1 < args.Length && int.TryParse(args[++i], out var r) && r > 0)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--sql STATEMENT]... [--by-hand-history rows|json|none] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--sql STATEMENT]... [--by-hand-history rows|none] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
         return 2;
     }
 }
@@ -215,12 +215,7 @@ try
     Console.WriteLine($"steps_per_s         {steps.PerSecond,10:F1}   CompleteTaskAsync a → waiting at b, {Workers} workers, a DI scope per step " +
                       $"({done} completed in all by the engine and by hand, {atB} instances now wait at b)");
     Console.WriteLine($"  {steps.Describe()}");
-    var byHandWhat = byHandHistory switch
-    {
-        HistoryWrite.Rows => "the engine's statements and round trips, no engine",
-        HistoryWrite.Json => "the engine's statements and round trips, no engine; the history's rows from one jsonb parameter",
-        _ => "the engine's statements and round trips, no engine; NO HISTORY written",
-    };
+    var byHandWhat = "the engine's statements and round trips, no engine" + (byHandHistory ? "" : "; NO HISTORY written");
     Console.WriteLine($"sql_steps_per_s     {sqlSteps.PerSecond,10:F1}   the same step by hand ({byHandWhat}), {Workers} workers");
     Console.WriteLine($"  {sqlSteps.Describe()}");
     // A checkpoint during the window makes the steps write full-page images of the pages they touch first (each step
@@ -251,8 +246,8 @@ try
     Console.WriteLine($"step_ratio          {stepRatio,10:F3}   steps / raw commits");
     Console.WriteLine($"start_ratio         {startRatio,10:F3}   starts / raw commits");
     var sqlStepRatio = sqlSteps.PerSecond / raw.PerSecond;
-    Console.WriteLine($"sql_step_ratio      {sqlStepRatio,10:F3}   steps by hand / raw commits: " + (byHandHistory == HistoryWrite.Rows
-                          ? "the ceiling of step_ratio with these statements " : $"the step by hand with --by-hand-history {byHandHistory.ToString().ToLowerInvariant()} ") +
+    Console.WriteLine($"sql_step_ratio      {sqlStepRatio,10:F3}   steps by hand / raw commits: " + (byHandHistory
+                          ? "the ceiling of step_ratio with these statements " : "the step by hand WITHOUT its history ") +
                       $"(CPU per step by hand: app {sqlSteps.AppMsPerOp:F3} ms, PostgreSQL {sqlSteps.PostgresMsPerOp:F3} ms)");
     // Throughput swings with whatever else runs on the machine; CPU time per operation much less. On a machine whose
     // cores are the bottleneck, the ratio of CPU per raw commit to CPU per step is what the step ratio tends to.
@@ -319,7 +314,7 @@ try
         stalled_p95_ms = supervised?.Stalled.P95,
         heatmap_p95_ms = supervised?.Heatmap.P95,
         sql_step_ratio = Math.Round(sqlStepRatio, 3),
-        by_hand_history = byHandHistory.ToString().ToLowerInvariant(),
+        by_hand_history = byHandHistory ? "rows" : "none",
     }));
     return 0;
 

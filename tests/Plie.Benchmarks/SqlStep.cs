@@ -11,10 +11,10 @@ namespace Plie.Benchmarks;
 /// this history: the step ratio's ceiling on this machine, and, against the engine's step, what the app adds.
 /// </summary>
 /// <remarks>
-/// <see cref="HistoryWrite"/> varies how the four history events are written (<c>--by-hand-history</c>): as the engine
-/// writes them, as one jsonb parameter, or not at all — what the history costs a step, and what a leaner write would save.
+/// Without its history (<c>--by-hand-history none</c>: not a step the issue accepts), it says what the history costs one.
 /// The texts are copies, on purpose (the point is to send them without the engine): when the engine's statements change
-/// (<c>InstanceLoad</c>, <c>StepWriter</c>), copy them again from a <c>--statements</c> run.
+/// (<c>InstanceLoad</c>, <c>StepWriter</c>), copy them again from a <c>--statements</c> run, here and in
+/// <c>pgbench/step.sql</c> (the same step sent from pgbench).
 /// </remarks>
 internal static class SqlStep
 {
@@ -37,13 +37,8 @@ internal static class SqlStep
     private const string CreateTask = """
         INSERT INTO wf.user_tasks (id, assignee, business_key, candidate_groups, candidate_users, claimed_at, completed_at, completed_by, created_at, due_at, element_id, execution_id, follow_up_at, form_fields_json, form_key, instance_id, name, priority, process_key, revision, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
         """;
-    private const string History = """
+    private const string HistoryInsert = """
         INSERT INTO wf.history_events (instance_id, at, data, element_id, element_name, element_type, task_id, type, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9), ($10, $11, $12, $13, $14, $15, $16, $17, $18), ($19, $20, $21, $22, $23, $24, $25, $26, $27), ($28, $29, $30, $31, $32, $33, $34, $35, $36)
-        """;
-
-    /// <summary>The four events as one jsonb parameter, expanded by the server: 4 parameters instead of 36, same rows.</summary>
-    private const string HistoryFromJson = """
-        INSERT INTO wf.history_events (instance_id, at, data, element_id, element_name, element_type, task_id, type, user_id) SELECT $1, $2, e.data, e.element_id, e.element_name, 'userTask', e.task_id, e.type, $3 FROM jsonb_to_recordset($4) AS e(data jsonb, element_id text, element_name text, task_id uuid, type text)
         """;
 
     /// <summary>The four events the engine records for this step, as it writes them.</summary>
@@ -56,7 +51,7 @@ internal static class SqlStep
     ];
 
     /// <summary>Completes the open task a <paramref name="taskId"/> and opens task b, as the engine would.</summary>
-    public static async Task RunAsync(NpgsqlDataSource dataSource, Guid taskId, HistoryWrite historyWrite, CancellationToken ct)
+    public static async Task RunAsync(NpgsqlDataSource dataSource, Guid taskId, bool withHistory, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -93,22 +88,14 @@ internal static class SqlStep
         write.BatchCommands.Add(Command(CompleteTask, now, "bench", taskRevision + 1, "Completed", taskId, taskRevision, "wf.user_tasks"));
         write.BatchCommands.Add(Command(CreateTask, newTask, null, null, new[] { "conseiller" }, Array.Empty<string>(), null, null, null,
             now, null, "b", executionId, null, null, null, instanceId, "B", 50, "bench-step", 0, "Open"));
-        switch (historyWrite)
-        {
-            case HistoryWrite.Rows:
-                write.BatchCommands.Add(HistoryRows(instanceId, now, taskId, newTask));
-                break;
-            case HistoryWrite.Json:
-                write.BatchCommands.Add(HistoryJson(instanceId, now, taskId, newTask));
-                break;
-        }
+        if (withHistory) write.BatchCommands.Add(History(instanceId, now, taskId, newTask));
         write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await write.ExecuteNonQueryAsync(ct);
     }
 
-    private static NpgsqlBatchCommand HistoryRows(Guid instanceId, DateTimeOffset now, Guid taskId, Guid newTask)
+    private static NpgsqlBatchCommand History(Guid instanceId, DateTimeOffset now, Guid taskId, Guid newTask)
     {
-        var history = new NpgsqlBatchCommand(History);
+        var history = new NpgsqlBatchCommand(HistoryInsert);
         foreach (var e in Events)
         {
             history.Parameters.Add(new NpgsqlParameter { Value = instanceId });
@@ -124,33 +111,6 @@ internal static class SqlStep
         return history;
     }
 
-    private static NpgsqlBatchCommand HistoryJson(Guid instanceId, DateTimeOffset now, Guid taskId, Guid newTask)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            json.WriteStartArray();
-            foreach (var e in Events)
-            {
-                json.WriteStartObject();
-                json.WritePropertyName("data");
-                if (e.Data is null) json.WriteNullValue(); else json.WriteRawValue(e.Data);
-                json.WriteString("element_id", e.Element);
-                json.WriteString("element_name", e.Name);
-                if (e.Task) json.WriteString("task_id", e.Element == "a" ? taskId : newTask); else json.WriteNull("task_id");
-                json.WriteString("type", e.Type);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
-        var history = new NpgsqlBatchCommand(HistoryFromJson);
-        history.Parameters.Add(new NpgsqlParameter { Value = instanceId });
-        history.Parameters.Add(new NpgsqlParameter { Value = now });
-        history.Parameters.Add(new NpgsqlParameter { Value = "bench" });
-        history.Parameters.Add(new NpgsqlParameter { Value = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        return history;
-    }
-
     private static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -162,15 +122,4 @@ internal static class SqlStep
             });
         return command;
     }
-}
-
-/// <summary>How <see cref="SqlStep"/> writes the step's four history events.</summary>
-internal enum HistoryWrite
-{
-    /// <summary>As the engine does: one multi-row INSERT, nine parameters per event.</summary>
-    Rows,
-    /// <summary>The same rows from one jsonb parameter (<c>jsonb_to_recordset</c>).</summary>
-    Json,
-    /// <summary>Not written: not a step the issue accepts (history is on), but what the history costs one.</summary>
-    None,
 }
