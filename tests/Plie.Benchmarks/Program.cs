@@ -90,6 +90,13 @@ try
 {
     Console.WriteLine($"Plie benchmark: {Workers} workers, {seconds:0.#} s per figure after {warmup.TotalSeconds:0} s of warm-up, " +
                       $"{Environment.ProcessorCount} cores");
+    // Runtime settings that move the figures (docs/benchmarks.md): set by the environment for an A/B run, never by the app.
+    var knobs = new[] { "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "DOTNET_gcServer" }
+        .Where(k => Environment.GetEnvironmentVariable(k) is not null)
+        .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")
+        .ToList();
+    Console.WriteLine($"Runtime: {(GCSettings.IsServerGC ? "server" : "workstation")} GC, " +
+                      (knobs.Count == 0 ? "no runtime setting from the environment (as Plie.Web)" : string.Join(", ", knobs) + " (not Plie.Web's settings)"));
     var options = new LocalPostgresOptions { DataDirectory = Path.Combine(root, "data"), Durable = true, Database = "plie_bench" };
     if (statements) options.Settings["shared_preload_libraries"] = "pg_stat_statements";
     pg = await LocalPostgres.StartAsync(options, null, ct);
