@@ -17,7 +17,7 @@ public sealed record Person(string FirstName, string LastName, DateOnly BirthDat
 /// The steps of the intake procedure as a user does them in the browser: each method takes the page of a signed-in user
 /// (see <see cref="PlieApp.SignInAsync"/>) and goes through the screens, asserting what the user sees on the way.
 /// </summary>
-public static class IntakeDriver
+public static partial class IntakeDriver
 {
     public const string FirstInterviewStep = "Entretiens de 1er accueil";
     public const string OpinionStep = "Avis du conseiller";
@@ -79,7 +79,7 @@ public static class IntakeDriver
         await SelectAsync(page, "orientation-commune", person.Commune);
         await page.GetByTestId("orientation-submit").ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/participants/[0-9a-f-]{36}$"));
+        await WaitToLeaveAsync(page, url => FileUrl().IsMatch(url), "Le dossier n'est pas ouvert");
         await Expect(page.GetByTestId("file-name")).ToHaveTextAsync(person.FullName);
         await Expect(page.GetByTestId("file-status")).ToHaveTextAsync("En cours d'accueil");
         await Expect(page.GetByTestId("file-commune")).ToHaveTextAsync(person.Commune);
@@ -87,6 +87,9 @@ public static class IntakeDriver
         person.Id = Guid.Parse(page.Url[^36..]);
         return person.Id;
     }
+
+    [GeneratedRegex("/participants/[0-9a-f-]{36}$")]
+    private static partial Regex FileUrl();
 
     public static async Task OpenFileAsync(IPage page, Person person)
     {
@@ -168,26 +171,36 @@ public static class IntakeDriver
     }
 
     /// <summary>Clicks the form's completing button; the task page goes back to the inbox with « Tâche terminée ».</summary>
-    /// <remarks>
-    /// The step runs on the server before the page leaves; with the other test assemblies running beside this one it has
-    /// once taken longer than the usual 20 s, so it gets 45 s, and a page that does not leave says what it shows instead
-    /// (an error message, a reconnecting circuit…).
-    /// </remarks>
     public static async Task SubmitTaskAsync(IPage page)
     {
-        const float Timeout = 45_000;
         await page.GetByTestId("task-submit").ClickAsync();
+        await WaitToLeaveAsync(page, url => new Uri(url).AbsolutePath == "/", "La tâche n'est pas terminée");
+        await Expect(page.GetByText("Tâche terminée").First).ToBeVisibleAsync();
+    }
+
+    /// <summary>
+    /// Waits for the page to leave for <paramref name="destination"/> after a click that runs a step on the server.
+    /// </summary>
+    /// <remarks>
+    /// With the other test assemblies running beside this one, such a step has twice taken longer than the usual 20 s in CI
+    /// (a task's completion, then an orientation), against about a second here under the same load; so it gets 45 s, and a
+    /// page that does not leave says what it shows (an error message, a reconnecting circuit…) and what the server logged.
+    /// </remarks>
+    public static async Task WaitToLeaveAsync(IPage page, Func<string, bool> destination, string failure)
+    {
+        const float Timeout = 45_000;
         try
         {
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = Timeout });
+            await page.WaitForURLAsync(destination, new() { Timeout = Timeout });
         }
         catch (TimeoutException e)
         {
-            var shown = await page.Locator(".mud-snackbar, .mud-alert, [role=alert], #components-reconnect-modal").AllInnerTextsAsync();
-            throw new TimeoutException($"La tâche n'est pas terminée après {Timeout / 1000:0} s ({page.Url}) ; la page affiche : « " +
-                                       string.Join(" | ", shown.Select(t => t.Trim()).Where(t => t.Length > 0)) + " ».", e);
+            var shown = await page.Locator(".mud-snackbar, .mud-alert, [role=alert], #components-reconnect-modal >> visible=true").AllInnerTextsAsync();
+            var server = PlieApp.Serving(page)?.Log.Last(10) ?? [];
+            throw new TimeoutException($"{failure} après {Timeout / 1000:0} s ({page.Url}) ; la page affiche : « " +
+                                       string.Join(" | ", shown.Select(t => t.Trim()).Where(t => t.Length > 0)) + " » ; le serveur a écrit : "
+                                       + (server.Count == 0 ? "rien." : "\n" + string.Join("\n", server)), e);
         }
-        await Expect(page.GetByText("Tâche terminée").First).ToBeVisibleAsync();
     }
 
     /// <summary>The conseiller records an interview with its report and ends the first-interview step.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -18,7 +19,13 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
     private string _connectionString = "";
     private IPlaywright? _playwright;
 
+    /// <summary>The running apps of this test process, by base URL: a driver that has only a page finds its server's log.</summary>
+    private static readonly ConcurrentDictionary<string, PlieApp> Running = new();
+
     public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>The server's warnings and errors, oldest first (a test that times out says what the server said).</summary>
+    public ServerLog Log { get; } = new();
     public IBrowser Browser { get; private set; } = null!;
     public string ConnectionString => _connectionString;
 
@@ -40,6 +47,7 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1").TrimEnd('/') + "/");
+        Running[BaseUrl.GetLeftPart(UriPartial.Authority)] = this;
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -51,7 +59,7 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("ConnectionStrings:Plie", _connectionString);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
-        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(Log));
     }
 
     /// <summary>A new browser context (its own cookies) signed in as <paramref name="login"/> through the login page.</summary>
@@ -71,8 +79,13 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
         return page;
     }
 
+    /// <summary>The app that serves <paramref name="page"/>, if it is one of this process's.</summary>
+    public static PlieApp? Serving(IPage page) =>
+        Uri.TryCreate(page.Url, UriKind.Absolute, out var url) && Running.TryGetValue(url.GetLeftPart(UriPartial.Authority), out var app) ? app : null;
+
     async Task IAsyncLifetime.DisposeAsync()
     {
+        if (BaseUrl is not null) Running.TryRemove(BaseUrl.GetLeftPart(UriPartial.Authority), out _);
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
         await DisposeAsync();
@@ -84,4 +97,37 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class ShortReminderApp : PlieApp
 {
     public ShortReminderApp() => Settings["Plie:Intake:DocumentsReminderDelay"] = "PT3S";
+}
+
+/// <summary>Keeps the server's last warnings and errors in memory, for the message of a test that fails.</summary>
+public sealed class ServerLog : ILoggerProvider
+{
+    private const int Kept = 200;
+    private readonly ConcurrentQueue<string> _entries = new();
+
+    public IReadOnlyList<string> Last(int count) => _entries.TakeLast(count).ToList();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    private void Add(string entry)
+    {
+        _entries.Enqueue(entry);
+        while (_entries.Count > Kept) _entries.TryDequeue(out _);
+    }
+
+    private sealed class Logger(ServerLog log, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel)) return;
+            var error = exception is null ? "" : $" [{exception.GetType().Name}: {exception.Message}]";
+            log.Add($"{DateTime.Now:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}{error}");
+        }
+    }
 }
