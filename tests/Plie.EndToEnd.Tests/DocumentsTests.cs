@@ -49,7 +49,7 @@ public sealed class DocumentsTests(ShortReminderApp app) : IClassFixture<ShortRe
         // The new document: the case resumes by itself, nobody completes the collect task.
         await OpenTaskAsync(conseiller, CollectDocumentsStep, person);
         await UploadAsync(conseiller, null, "facture-recente.pdf", "collect-upload-justificatif-domicile");
-        await WaitToLeaveAsync(conseiller, url => new Uri(url).AbsolutePath == "/", "La tâche n'est pas terminée");
+        await PlieApp.WaitToLeaveAsync(conseiller, url => new Uri(url).AbsolutePath == "/", "La tâche n'est pas terminée");
         await Expect(conseiller.GetByText("Toutes les pièces sont déposées").First).ToBeVisibleAsync();
         await Expect(InboxRow(conseiller, CollectDocumentsStep, person)).ToHaveCountAsync(0);
 

@@ -79,7 +79,7 @@ public static partial class IntakeDriver
         await SelectAsync(page, "orientation-commune", person.Commune);
         await page.GetByTestId("orientation-submit").ClickAsync();
 
-        await WaitToLeaveAsync(page, url => FileUrl().IsMatch(url), "Le dossier n'est pas ouvert");
+        await PlieApp.WaitToLeaveAsync(page, url => FileUrl().IsMatch(url), "Le dossier n'est pas ouvert");
         await Expect(page.GetByTestId("file-name")).ToHaveTextAsync(person.FullName);
         await Expect(page.GetByTestId("file-status")).ToHaveTextAsync("En cours d'accueil");
         await Expect(page.GetByTestId("file-commune")).ToHaveTextAsync(person.Commune);
@@ -174,33 +174,8 @@ public static partial class IntakeDriver
     public static async Task SubmitTaskAsync(IPage page)
     {
         await page.GetByTestId("task-submit").ClickAsync();
-        await WaitToLeaveAsync(page, url => new Uri(url).AbsolutePath == "/", "La tâche n'est pas terminée");
+        await PlieApp.WaitToLeaveAsync(page, url => new Uri(url).AbsolutePath == "/", "La tâche n'est pas terminée");
         await Expect(page.GetByText("Tâche terminée").First).ToBeVisibleAsync();
-    }
-
-    /// <summary>
-    /// Waits for the page to leave for <paramref name="destination"/> after a click that runs a step on the server.
-    /// </summary>
-    /// <remarks>
-    /// With the other test assemblies running beside this one, such a step has twice taken longer than the usual 20 s in CI
-    /// (a task's completion, then an orientation), against about a second here under the same load; so it gets 45 s, and a
-    /// page that does not leave says what it shows (an error message, a reconnecting circuit…) and what the server logged.
-    /// </remarks>
-    public static async Task WaitToLeaveAsync(IPage page, Func<string, bool> destination, string failure)
-    {
-        const float Timeout = 45_000;
-        try
-        {
-            await page.WaitForURLAsync(destination, new() { Timeout = Timeout });
-        }
-        catch (TimeoutException e)
-        {
-            var shown = await page.Locator(".mud-snackbar, .mud-alert, [role=alert], #components-reconnect-modal >> visible=true").AllInnerTextsAsync();
-            var server = PlieApp.Serving(page)?.Log.Last(10) ?? [];
-            throw new TimeoutException($"{failure} après {Timeout / 1000:0} s ({page.Url}) ; la page affiche : « " +
-                                       string.Join(" | ", shown.Select(t => t.Trim()).Where(t => t.Length > 0)) + " » ; le serveur a écrit : "
-                                       + (server.Count == 0 ? "rien." : "\n" + string.Join("\n", server)), e);
-        }
     }
 
     /// <summary>The conseiller records an interview with its report and ends the first-interview step.</summary>

@@ -75,8 +75,35 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
         await page.GetByLabel("Identifiant").FillAsync(login);
         await page.GetByLabel("Mot de passe").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/compte/connexion") && !url.Contains("/connect/"));
+        await WaitToLeaveAsync(page, url => !url.Contains("/compte/connexion") && !url.Contains("/connect/"), $"« {login} » n'est pas connecté");
         return page;
+    }
+
+    /// <summary>
+    /// Waits for the page to leave for <paramref name="destination"/> after a click that runs a step on the server.
+    /// </summary>
+    /// <remarks>
+    /// Such a step has twice taken longer than the usual 20 s in CI (a task's completion, then an orientation), against at
+    /// most about a second on the development machine even with the Web tests running beside; so it gets 45 s, and a page
+    /// that does not leave says what it shows (an error message, a reconnecting circuit…) and what the server logged, so
+    /// that the next such failure says where the time went. Used for every click that waits on the server: signing in,
+    /// submitting an orientation, completing a task.
+    /// </remarks>
+    public static async Task WaitToLeaveAsync(IPage page, Func<string, bool> destination, string failure)
+    {
+        const float Timeout = 45_000;
+        try
+        {
+            await page.WaitForURLAsync(destination, new() { Timeout = Timeout });
+        }
+        catch (TimeoutException e)
+        {
+            var shown = await page.Locator(".mud-snackbar, .mud-alert, [role=alert], #components-reconnect-modal >> visible=true").AllInnerTextsAsync();
+            var server = Serving(page)?.Log.Last(10) ?? [];
+            throw new TimeoutException($"{failure} après {Timeout / 1000:0} s ({page.Url}) ; la page affiche : « " +
+                                       string.Join(" | ", shown.Select(t => t.Trim()).Where(t => t.Length > 0)) + " » ; le serveur a écrit : "
+                                       + (server.Count == 0 ? "rien." : "\n" + string.Join("\n", server)), e);
+        }
     }
 
     /// <summary>The app that serves <paramref name="page"/>, if it is one of this process's.</summary>
