@@ -37,7 +37,8 @@ var supervisionRuns = 400;
 var keep = false;
 var rounds = 3; // --rounds N: raw commits and steps measured in N alternating rounds
 var statements = false; // --statements: pg_stat_statements loaded, each statement's mean time printed after the rounds
-var extraSql = new List<string>(); // --sql "<statement>": run before the instances are copied (A/B experiments)
+// --sql "<statement>": run before the instances are copied, or with --supervision-only before the cases are seeded (A/B)
+var extraSql = new List<string>();
 var byHandHistory = true; // --by-hand-history rows|none: the step by hand writes its history rows as the engine does, or none
 for (var i = 0; i < args.Length; i++)
 {
@@ -124,6 +125,7 @@ try
         await scope.ServiceProvider.GetRequiredService<PlieDbContext>().Database.MigrateAsync(ct);
     if (supervisionOnly)
     {
+        await RunExtraSqlAsync();
         var only = await RunSupervisionAsync();
         Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -161,12 +163,7 @@ try
 
     // More bench-step instances than even the raw commit rate could use are prepared up front, each worker with its own.
     var template = await Engine(e => e.StartAsync("bench-step", null, null, "bench", ct));
-    foreach (var sql in extraSql)
-    {
-        Console.WriteLine($"--sql: {sql}");
-        await using var extra = db.CreateCommand(sql);
-        await extra.ExecuteNonQueryAsync(ct);
-    }
+    await RunExtraSqlAsync();
     var needed = (int)Math.Ceiling(rawRounds[0].PerSecond * (warmup + duration + roundWarmup * rounds).TotalSeconds * 1.25) + 1000;
     await Bench.CloneInstanceAsync(db, template.Id, needed, ct);
     // The copies were written as one bulk transaction: left alone, autovacuum would go through them, and the WAL they
@@ -334,6 +331,16 @@ try
     return 0;
 
     // f. Supervision: the stalled-case list and the heatmap with 100,000 open cases and 2,000,000 history rows.
+    async Task RunExtraSqlAsync()
+    {
+        foreach (var sql in extraSql)
+        {
+            Console.WriteLine($"--sql: {sql}");
+            await using var extra = db.CreateCommand(sql);
+            await extra.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     async Task<SupervisionBench.Figures> RunSupervisionAsync()
     {
         Console.WriteLine($"Supervision: {SupervisionBench.Cases:N0} open intake cases, {SupervisionBench.HistoryRows:N0} history rows, " +
