@@ -26,6 +26,7 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>The server's warnings and errors, oldest first (a test that times out says what the server said).</summary>
     public ServerLog Log { get; } = new();
+
     public IBrowser Browser { get; private set; } = null!;
     public string ConnectionString => _connectionString;
 
