@@ -83,6 +83,7 @@ foreach (var name in (string[])["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", 
     if (Environment.GetEnvironmentVariable(name) is { } value) runtimeSettings.Add($"{name}={value}");
 }
 var asTheApp = runtimeSettings.Count == 0;
+var runtime = asTheApp ? "as Plie.Web" : string.Join(", ", runtimeSettings); // the JSON's « runtime »
 string Verdict(bool pass) => asTheApp ? (pass ? "PASS" : "FAIL") : "no verdict (not Plie.Web's runtime)";
 var duration = TimeSpan.FromSeconds(seconds);
 // Before each round after the first: the loops restart on warm connections and JIT-compiled code.
@@ -103,7 +104,7 @@ try
                       $"{Environment.ProcessorCount} cores");
     Console.WriteLine("Runtime: " + (asTheApp
         ? "as Plie.Web (server GC, no runtime setting from the environment)"
-        : string.Join(", ", runtimeSettings) + ": not Plie.Web's runtime, so the floor lines give no verdict"));
+        : runtime + ": not Plie.Web's runtime, so the floor lines give no verdict"));
     var options = new LocalPostgresOptions { DataDirectory = Path.Combine(root, "data"), Durable = true, Database = "plie_bench" };
     if (statements) options.Settings["shared_preload_libraries"] = "pg_stat_statements";
     pg = await LocalPostgres.StartAsync(options, null, ct);
@@ -131,7 +132,7 @@ try
         {
             stalled_p95_ms = only.Stalled.P95,
             heatmap_p95_ms = only.Heatmap.P95,
-            runtime = asTheApp ? "as Plie.Web" : string.Join(", ", runtimeSettings),
+            runtime,
         }));
         return 0;
     }
@@ -326,11 +327,11 @@ try
         heatmap_p95_ms = supervised?.Heatmap.P95,
         sql_step_ratio = Math.Round(sqlStepRatio, 3),
         by_hand_history = byHandHistory ? "rows" : "none",
-        runtime = asTheApp ? "as Plie.Web" : string.Join(", ", runtimeSettings),
+        runtime,
     }));
     return 0;
 
-    // f. Supervision: the stalled-case list and the heatmap with 100,000 open cases and 2,000,000 history rows.
+    // The --sql statements of an A/B run, on the benchmark's own connection.
     async Task RunExtraSqlAsync()
     {
         foreach (var sql in extraSql)
@@ -341,6 +342,7 @@ try
         }
     }
 
+    // f. Supervision: the stalled-case list and the heatmap with 100,000 open cases and 2,000,000 history rows.
     async Task<SupervisionBench.Figures> RunSupervisionAsync()
     {
         Console.WriteLine($"Supervision: {SupervisionBench.Cases:N0} open intake cases, {SupervisionBench.HistoryRows:N0} history rows, " +

@@ -100,7 +100,7 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
         catch (TimeoutException e)
         {
             var shown = await page.Locator(".mud-snackbar, .mud-alert, [role=alert], #components-reconnect-modal >> visible=true").AllInnerTextsAsync();
-            var server = Serving(page)?.Log.Last(10) ?? [];
+            var server = Serving(page)?.Log.Recent ?? [];
             throw new TimeoutException($"{failure} après {Timeout / 1000:0} s ({page.Url}) ; la page affiche : « " +
                                        string.Join(" | ", shown.Select(t => t.Trim()).Where(t => t.Length > 0)) + " » ; le serveur a écrit : "
                                        + (server.Count == 0 ? "rien." : "\n" + string.Join("\n", server)), e);
@@ -127,13 +127,14 @@ public sealed class ShortReminderApp : PlieApp
     public ShortReminderApp() => Settings["Plie:Intake:DocumentsReminderDelay"] = "PT3S";
 }
 
-/// <summary>Keeps the server's last warnings and errors in memory, for the message of a test that fails.</summary>
+/// <summary>Keeps the server's last ten warnings and errors in memory, for the message of a test that fails.</summary>
 public sealed class ServerLog : ILoggerProvider
 {
-    private const int Kept = 200;
+    private const int Kept = 10;
     private readonly ConcurrentQueue<string> _entries = new();
 
-    public IReadOnlyList<string> Last(int count) => _entries.TakeLast(count).ToList();
+    /// <summary>The entries kept, oldest first.</summary>
+    public IReadOnlyList<string> Recent => [.. _entries];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
