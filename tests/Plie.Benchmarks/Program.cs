@@ -8,6 +8,8 @@
 // connect and how to stop it.
 // --sql "<statement>" (repeatable) runs the statement after the migrations, before the instances the steps complete are
 // copied: A/B runs of a schema or setting change (e.g. --sql "DROP INDEX wf.some_index") without a build of their own.
+// --pg name=value (repeatable) starts the cluster with that server setting (e.g. --pg shared_buffers=1GB).
+// With either, the figures are not the app's: the floor lines give no verdict.
 //
 // The last line of output is a JSON object with the figures.
 
@@ -39,6 +41,8 @@ var rounds = 3; // --rounds N: raw commits and steps measured in N alternating r
 var statements = false; // --statements: pg_stat_statements loaded, each statement's mean time printed after the rounds
 // --sql "<statement>": run before the instances are copied, or with --supervision-only before the cases are seeded (A/B)
 var extraSql = new List<string>();
+// --pg name=value: a PostgreSQL setting for the benchmark's cluster (A/B runs of server settings), in its plie.conf
+var serverSettings = new Dictionary<string, string>(StringComparer.Ordinal);
 var byHandHistory = true; // --by-hand-history rows|none: the step by hand writes its history rows as the engine does, or none
 for (var i = 0; i < args.Length; i++)
 {
@@ -58,6 +62,11 @@ for (var i = 0; i < args.Length; i++)
         statements = true;
     else if (args[i] == "--sql" && i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]))
         extraSql.Add(args[++i]);
+    else if (args[i] == "--pg" && i + 1 < args.Length && args[i + 1].IndexOf('=') is > 0 and var eq)
+    {
+        serverSettings[args[i + 1][..eq].Trim()] = args[i + 1][(eq + 1)..].Trim();
+        i++;
+    }
     else if (args[i] == "--no-supervision")
         supervision = false;
     else if (args[i] == "--by-hand-history" && i + 1 < args.Length && args[i + 1] is "rows" or "none")
@@ -66,7 +75,7 @@ for (var i = 0; i < args.Length; i++)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--sql STATEMENT]... [--by-hand-history rows|none] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--sql STATEMENT]... [--pg NAME=VALUE]... [--by-hand-history rows|none] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
         return 2;
     }
 }
@@ -82,9 +91,12 @@ foreach (var name in (string[])["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", 
 {
     if (Environment.GetEnvironmentVariable(name) is { } value) runtimeSettings.Add($"{name}={value}");
 }
+// So are figures measured on another server configuration or schema than the app's (--pg, --sql).
+foreach (var (name, value) in serverSettings) runtimeSettings.Add($"PostgreSQL {name}={value}");
+if (extraSql.Count > 0) runtimeSettings.Add("schema changed by --sql");
 var asTheApp = runtimeSettings.Count == 0;
 var runtime = asTheApp ? "as Plie.Web" : string.Join(", ", runtimeSettings); // the JSON's « runtime »
-string Verdict(bool pass) => asTheApp ? (pass ? "PASS" : "FAIL") : "no verdict (not Plie.Web's runtime)";
+string Verdict(bool pass) => asTheApp ? (pass ? "PASS" : "FAIL") : "no verdict (not Plie.Web's runtime or database)";
 var duration = TimeSpan.FromSeconds(seconds);
 // Before each round after the first: the loops restart on warm connections and JIT-compiled code.
 var roundWarmup = TimeSpan.FromSeconds(1);
@@ -104,9 +116,10 @@ try
                       $"{Environment.ProcessorCount} cores");
     Console.WriteLine("Runtime: " + (asTheApp
         ? "as Plie.Web (server GC, no runtime setting from the environment)"
-        : runtime + ": not Plie.Web's runtime, so the floor lines give no verdict"));
+        : runtime + ": not Plie.Web's runtime or database, so the floor lines give no verdict"));
     var options = new LocalPostgresOptions { DataDirectory = Path.Combine(root, "data"), Durable = true, Database = "plie_bench" };
     if (statements) options.Settings["shared_preload_libraries"] = "pg_stat_statements";
+    foreach (var (name, value) in serverSettings) options.Settings[name] = value;
     pg = await LocalPostgres.StartAsync(options, null, ct);
     Console.WriteLine($"PostgreSQL {pg.BinDirectory} on port {pg.Port}, data in {pg.DataDirectory} (durable: fsync, synchronous_commit on)");
 
