@@ -62,7 +62,9 @@ for (var i = 0; i < args.Length; i++)
         statements = true;
     else if (args[i] == "--sql" && i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]))
         extraSql.Add(args[++i]);
-    else if (args[i] == "--pg" && i + 1 < args.Length && args[i + 1].IndexOf('=') is > 0 and var eq)
+    // Not the settings that make the cluster durable: every figure here is a durable one.
+    else if (args[i] == "--pg" && i + 1 < args.Length && args[i + 1].IndexOf('=') is > 0 and var eq
+             && args[i + 1][..eq].Trim() is not ("fsync" or "synchronous_commit" or "full_page_writes"))
     {
         serverSettings[args[i + 1][..eq].Trim()] = args[i + 1][(eq + 1)..].Trim();
         i++;
@@ -75,7 +77,7 @@ for (var i = 0; i < args.Length; i++)
         supervisionRuns = r;
     else
     {
-        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--sql STATEMENT]... [--pg NAME=VALUE]... [--by-hand-history rows|none] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
+        Console.Error.WriteLine("Usage: Plie.Benchmarks [--seconds N] [--warmup N] [--rounds N] [--statements] [--sql STATEMENT]... [--pg NAME=VALUE (not fsync, synchronous_commit, full_page_writes)]... [--by-hand-history rows|none] [--no-memory] [--no-supervision] [--supervision-only] [--supervision-runs N] [--keep]");
         return 2;
     }
 }
@@ -83,19 +85,19 @@ const int Workers = 4;
 const int WaitingInstances = 100_000;
 const int Sample = 100;
 const int ProfileCalls = 1000; // tasks kept for the profile: half of them completed, as many starts
-// Runtime settings that move the figures (docs/benchmarks.md), set by the environment for an A/B run. Plie.Web sets none
-// and runs the server GC: figures measured otherwise are not the app's.
-var runtimeSettings = new List<string>();
-if (!GCSettings.IsServerGC) runtimeSettings.Add("workstation GC");
+// What differs from the app, for an A/B run: runtime settings that move the figures (docs/benchmarks.md), set by the
+// environment (Plie.Web sets none and runs the server GC). Figures measured otherwise are not the app's.
+var differences = new List<string>();
+if (!GCSettings.IsServerGC) differences.Add("workstation GC");
 foreach (var name in (string[])["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"])
 {
-    if (Environment.GetEnvironmentVariable(name) is { } value) runtimeSettings.Add($"{name}={value}");
+    if (Environment.GetEnvironmentVariable(name) is { } value) differences.Add($"{name}={value}");
 }
 // So are figures measured on another server configuration or schema than the app's (--pg, --sql).
-foreach (var (name, value) in serverSettings) runtimeSettings.Add($"PostgreSQL {name}={value}");
-if (extraSql.Count > 0) runtimeSettings.Add("schema changed by --sql");
-var asTheApp = runtimeSettings.Count == 0;
-var runtime = asTheApp ? "as Plie.Web" : string.Join(", ", runtimeSettings); // the JSON's « runtime »
+foreach (var (name, value) in serverSettings) differences.Add($"PostgreSQL {name}={value}");
+if (extraSql.Count > 0) differences.Add("schema changed by --sql");
+var asTheApp = differences.Count == 0;
+var runtime = asTheApp ? "as Plie.Web" : string.Join(", ", differences); // the JSON's « runtime »
 string Verdict(bool pass) => asTheApp ? (pass ? "PASS" : "FAIL") : "no verdict (not Plie.Web's runtime or database)";
 var duration = TimeSpan.FromSeconds(seconds);
 // Before each round after the first: the loops restart on warm connections and JIT-compiled code.
