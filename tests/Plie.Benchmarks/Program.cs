@@ -42,7 +42,9 @@ var statements = false; // --statements: pg_stat_statements loaded, each stateme
 // --sql "<statement>": run before the instances are copied, or with --supervision-only before the cases are seeded (A/B)
 var extraSql = new List<string>();
 // --pg name=value: a PostgreSQL setting for the benchmark's cluster (A/B runs of server settings), in its plie.conf
-var serverSettings = new Dictionary<string, string>(StringComparer.Ordinal);
+// (PostgreSQL's names ignore case), but not one of those that make the cluster durable: every figure here is a durable one.
+var serverSettings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+var durability = new HashSet<string>(["fsync", "synchronous_commit", "full_page_writes"], StringComparer.OrdinalIgnoreCase);
 var byHandHistory = true; // --by-hand-history rows|none: the step by hand writes its history rows as the engine does, or none
 for (var i = 0; i < args.Length; i++)
 {
@@ -62,11 +64,10 @@ for (var i = 0; i < args.Length; i++)
         statements = true;
     else if (args[i] == "--sql" && i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]))
         extraSql.Add(args[++i]);
-    // Not the settings that make the cluster durable: every figure here is a durable one.
-    else if (args[i] == "--pg" && i + 1 < args.Length && args[i + 1].IndexOf('=') is > 0 and var eq
-             && args[i + 1][..eq].Trim() is not ("fsync" or "synchronous_commit" or "full_page_writes"))
+    else if (args[i] == "--pg" && i + 1 < args.Length && args[i + 1].Split('=', 2) is [var name, var value]
+             && name.Trim() is { Length: > 0 } setting && !durability.Contains(setting))
     {
-        serverSettings[args[i + 1][..eq].Trim()] = args[i + 1][(eq + 1)..].Trim();
+        serverSettings[setting] = value.Trim();
         i++;
     }
     else if (args[i] == "--no-supervision")
