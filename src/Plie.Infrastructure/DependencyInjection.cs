@@ -47,6 +47,7 @@ public static class DependencyInjection
 
         // The engine, its store, and service tasks run as Mediator requests.
         services.AddPlieWorkflow(configureWorkflow);
+        services.AddSingleton<SharedStepTransactions>();
         services.AddScoped<IWorkflowStore, EfWorkflowStore>();
         // Built with its parameterless constructor: left to DI, the constructor taking IEnumerable<Assembly> would win
         // and get an empty list (an empty catalogue: every topic unknown).

@@ -82,7 +82,7 @@ public sealed partial class WorkflowEngine(
     public async Task CompleteTaskAsync(Guid taskId, IReadOnlyDictionary<string, object?>? variables, string? user,
         CancellationToken ct = default)
     {
-        await StepAsync(user, ct, async runner =>
+        await SharedStepAsync(user, ct, async runner =>
         {
             var s = await runner.LoadTaskInstanceAsync(taskId);
             var task = OpenTask(s, taskId);
@@ -367,12 +367,35 @@ public sealed partial class WorkflowEngine(
 
     // ---------------------------------------------------------------- plumbing
 
-    private async Task<T> StepAsync<T>(string? user, CancellationToken ct, Func<StepRunner, Task<T>> body)
+    private Task<T> StepAsync<T>(string? user, CancellationToken ct, Func<StepRunner, Task<T>> body) =>
+        RunStepAsync(user, ct, body, shared: false);
+
+    /// <summary>
+    /// A step that may share its transaction with others running at the same moment (see
+    /// <see cref="IWorkflowStore.BeginSharedTransactionAsync"/>); run again alone when the store says it must be.
+    /// </summary>
+    private async Task<T> SharedStepAsync<T>(string? user, CancellationToken ct, Func<StepRunner, Task<T>> body)
+    {
+        if (_options.ShareStepTransactions)
+        {
+            try
+            {
+                return await RunStepAsync(user, ct, body, shared: true);
+            }
+            catch (StepMustRunAloneException e)
+            {
+                logger.LogDebug("Step run again alone: {Reason}", e.Message);
+            }
+        }
+        return await RunStepAsync(user, ct, body, shared: false);
+    }
+
+    private async Task<T> RunStepAsync<T>(string? user, CancellationToken ct, Func<StepRunner, Task<T>> body, bool shared)
     {
         var runner = new StepRunner(store, definitions, services, _options, clock.GetUtcNow(), user, ct);
         try
         {
-            await using var tx = await store.BeginTransactionAsync(ct);
+            await using var tx = shared ? await store.BeginSharedTransactionAsync(ct) : await store.BeginTransactionAsync(ct);
             var result = await body(runner);
             await runner.RunAsync();
             await tx.CommitAsync(ct); // saves what is pending, then commits

@@ -16,6 +16,15 @@ public sealed class WorkflowOptions
     public int JobConcurrency { get; set; } = 2;
     /// <summary>Whether the job runner runs in this process.</summary>
     public bool RunJobs { get; set; } = true;
+    /// <summary>
+    /// Whether task completions that arrive at the same moment may share one transaction (a group commit), where the
+    /// store supports it: each still commits all of its writes or none.
+    /// </summary>
+    public bool ShareStepTransactions { get; set; } = true;
+    /// <summary>Shared transactions open at the same time, at most (each holds one connection).</summary>
+    public int SharedTransactions { get; set; } = 2;
+    /// <summary>Steps in one shared transaction, at most.</summary>
+    public int StepsPerSharedTransaction { get; set; } = 16;
 }
 
 /// <summary>Lets the job runner know that a job may be due now (after a step that created one commits).</summary>

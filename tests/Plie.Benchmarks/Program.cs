@@ -23,6 +23,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plie.Benchmarks;
 using Plie.Infrastructure;
+using Plie.Infrastructure.Workflow;
 using Plie.Infrastructure.Persistence;
 using Plie.Infrastructure.Postgres;
 using Plie.Workflow;
@@ -128,7 +129,7 @@ try
 
     var services = new ServiceCollection();
     services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-    services.AddPlieInfrastructure(pg.ConnectionString, o => o.RunJobs = false);
+    services.AddPlieInfrastructure(pg.ConnectionString, o => { o.RunJobs = false; if (Environment.GetEnvironmentVariable("XK") is { } xk) o.SharedTransactions = int.Parse(xk); if (Environment.GetEnvironmentVariable("XOFF") is not null) o.ShareStepTransactions = false; });
     await using var app = services.BuildServiceProvider();
     await using var db = NpgsqlDataSource.Create(pg.ConnectionString); // the benchmark's own queries
 
@@ -243,6 +244,9 @@ try
     Console.WriteLine($"steps_per_s         {steps.PerSecond,10:F1}   CompleteTaskAsync a → waiting at b, {Workers} workers, a DI scope per step " +
                       $"({done} completed in all by the engine and by hand, {atB} instances now wait at b)");
     Console.WriteLine($"  {steps.Describe()}");
+    var (groups, grouped, committedInGroups) = app.GetRequiredService<SharedStepTransactions>().Counts;
+    Console.WriteLine($"  shared transactions: {groups} groups of {(groups == 0 ? 0 : (double)grouped / groups):F2} steps on average " +
+                      $"({committedInGroups} steps committed in them; the others ran alone)");
     var byHandWhat = "the engine's statements and round trips, no engine" + (byHandHistory ? "" : "; NO HISTORY written");
     Console.WriteLine($"sql_steps_per_s     {sqlSteps.PerSecond,10:F1}   the same step by hand ({byHandWhat}), {Workers} workers");
     Console.WriteLine($"  {sqlSteps.Describe()}");

@@ -15,11 +15,20 @@ namespace Plie.Infrastructure.Workflow;
 /// <see cref="IWorkflowStore"/> over <see cref="PlieDbContext"/> (scoped, like the context). Records returned by the
 /// Get/Lock methods are tracked by the context; the Find methods read without tracking.
 /// </summary>
-public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider = null) : IWorkflowStore
+/// <remarks>
+/// Given <see cref="SharedStepTransactions"/>, a step begun by <see cref="BeginSharedTransactionAsync"/> runs in a group
+/// with the steps that arrive at the same moment: its instance is locked and read by the group, its writes are sent and
+/// committed by the group. Every other read or save in such a step throws <see cref="StepMustRunAloneException"/> (except
+/// reading a definition, which never changes): the engine then runs the step alone.
+/// </remarks>
+public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider = null, SharedStepTransactions? shared = null)
+    : IWorkflowStore
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     // History events added since the last save, in order: written by the save, never tracked (nothing reads them back).
     private readonly List<HistoryEventRecord> _history = [];
+    // The step's place in a shared transaction, while it runs in one.
+    private SharedStepTransactions.Member? _member;
 
     // Picks due jobs that nobody holds (or whose holder's lock expired), earliest first, skipping rows another
     // acquirer is locking right now, and stamps them with the owner. The CTE is materialized so the locking SELECT
@@ -49,6 +58,23 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         return new OwnTransaction(this, db.Database, transaction);
     }
 
+    public async Task<IWorkflowTransaction> BeginSharedTransactionAsync(CancellationToken ct)
+    {
+        // A step that shares its transaction starts from nothing: no transaction of the caller's to join, nothing
+        // pending or tracked in the context (a handler's domain changes are saved with the step, by EF, alone).
+        if (shared is null || _member is not null || db.Database.CurrentTransaction is not null || _history.Count > 0
+            || !TracksNothing())
+            return await BeginTransactionAsync(ct);
+        _member = shared.Join();
+        return new SharedTransaction(this, _member);
+    }
+
+    /// <summary>Throws when the step runs in a shared transaction, which gives it nothing but its instance's rows.</summary>
+    private void Alone(string what)
+    {
+        if (_member is not null) throw new StepMustRunAloneException($"The step {what}: a shared transaction cannot.");
+    }
+
     public void Reset()
     {
         db.ChangeTracker.Clear();
@@ -58,22 +84,29 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     public async Task<ProcessDefinitionRecord?> GetDefinitionAsync(Guid id, CancellationToken ct) =>
         await db.ProcessDefinitions.FindAsync([id], ct);
 
-    public Task<ProcessDefinitionRecord?> GetLatestDefinitionAsync(string key, CancellationToken ct) =>
-        db.ProcessDefinitions
+    public Task<ProcessDefinitionRecord?> GetLatestDefinitionAsync(string key, CancellationToken ct)
+    {
+        Alone("reads the latest version of a definition");
+        return db.ProcessDefinitions
             .Where(d => d.Key == key)
             .OrderByDescending(d => d.Version)
             .FirstOrDefaultAsync(ct);
+    }
 
-    public Task<Guid?> FindLatestDefinitionIdAsync(string key, CancellationToken ct) =>
-        db.ProcessDefinitions
+    public Task<Guid?> FindLatestDefinitionIdAsync(string key, CancellationToken ct)
+    {
+        Alone("reads the latest version of a definition");
+        return db.ProcessDefinitions
             .AsNoTracking()
             .Where(d => d.Key == key)
             .OrderByDescending(d => d.Version)
             .Select(d => (Guid?)d.Id)
             .FirstOrDefaultAsync(ct);
+    }
 
     public async Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct)
     {
+        Alone("locks an instance");
         // Not composed (no LIMIT wrapped around it): the statement is sent as written. Read without tracking, then
         // tracked below: a tracking query would hand back an instance this context already tracks as it was loaded,
         // not as it is now that we hold the lock.
@@ -91,6 +124,8 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     {
         if (instanceId.HasValue == taskId.HasValue)
             throw new ArgumentException("Give either an instance id or a task id.");
+        if (_member is not null)
+            return await LoadSharedAsync(_member, instanceId, taskId, touchedAt, ct);
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("LockAndLoadAsync locks the instance until the transaction ends: begin one first.");
 
@@ -139,6 +174,26 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             TrackAll(db.Executions, executions, e => e.Id, untracked),
             TrackAll(db.Variables, variables, v => v.Id, untracked),
             TrackAll(db.UserTasks, tasks, t => t.Id, untracked));
+    }
+
+    /// <summary>
+    /// <see cref="LockAndLoadAsync"/> in a shared transaction: the group locks and reads the instance; the touch is made
+    /// here, on the tracked record, and written with the step's other changes.
+    /// </summary>
+    private async Task<InstanceSnapshot?> LoadSharedAsync(SharedStepTransactions.Member member, Guid? instanceId, Guid? taskId,
+        DateTimeOffset touchedAt, CancellationToken ct)
+    {
+        if (member.HasAsked || !TracksNothing())
+            throw new StepMustRunAloneException("The step loads a second instance: a shared transaction cannot.");
+        var rows = await member.LoadAsync(InstanceLoad.For(db), instanceId, taskId, ct);
+        if (rows is null) return null;
+        var instance = Track(db.ProcessInstances, rows.Instance, rows.Instance.Id, keepDeleted: true, untracked: true)!;
+        instance.Revision++;
+        instance.LastActivityAt = touchedAt;
+        return new InstanceSnapshot(instance,
+            TrackAll(db.Executions, rows.Executions, e => e.Id, untracked: true),
+            TrackAll(db.Variables, rows.Variables, v => v.Id, untracked: true),
+            TrackAll(db.UserTasks, rows.Tasks, t => t.Id, untracked: true));
     }
 
     /// <summary>
@@ -217,44 +272,69 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         }
     }
 
-    public Task<List<VariableRecord>> GetVariablesAsync(Guid instanceId, CancellationToken ct) =>
-        db.Variables.Where(v => v.InstanceId == instanceId).ToListAsync(ct);
+    public Task<List<VariableRecord>> GetVariablesAsync(Guid instanceId, CancellationToken ct)
+    {
+        Alone("reads variables");
+        return db.Variables.Where(v => v.InstanceId == instanceId).ToListAsync(ct);
+    }
 
-    public Task<List<JobRecord>> GetJobsAsync(Guid instanceId, CancellationToken ct) =>
-        db.Jobs.Where(j => j.InstanceId == instanceId).ToListAsync(ct);
+    public Task<List<JobRecord>> GetJobsAsync(Guid instanceId, CancellationToken ct)
+    {
+        Alone("reads jobs");
+        return db.Jobs.Where(j => j.InstanceId == instanceId).ToListAsync(ct);
+    }
 
-    public Task<List<MessageSubscriptionRecord>> GetSubscriptionsAsync(Guid instanceId, CancellationToken ct) =>
-        db.MessageSubscriptions.Where(s => s.InstanceId == instanceId).ToListAsync(ct);
+    public Task<List<MessageSubscriptionRecord>> GetSubscriptionsAsync(Guid instanceId, CancellationToken ct)
+    {
+        Alone("reads message subscriptions");
+        return db.MessageSubscriptions.Where(s => s.InstanceId == instanceId).ToListAsync(ct);
+    }
 
-    public Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct) =>
-        db.Incidents
+    public Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct)
+    {
+        Alone("reads incidents");
+        return db.Incidents
             .Where(i => i.InstanceId == instanceId && i.ResolvedAt == null)
             .ToListAsync(ct);
+    }
 
-    public Task<List<Guid>> FindCalledInstancesAsync(Guid parentExecutionId, CancellationToken ct) =>
-        db.ProcessInstances
+    public Task<List<Guid>> FindCalledInstancesAsync(Guid parentExecutionId, CancellationToken ct)
+    {
+        Alone("reads called instances");
+        return db.ProcessInstances
             .AsNoTracking()
             .Where(i => i.ParentExecutionId == parentExecutionId && i.State == InstanceState.Running)
             .Select(i => i.Id)
             .ToListAsync(ct);
+    }
 
-    public Task<List<Guid>> FindRunningInstancesAsync(Guid definitionId, CancellationToken ct) =>
-        db.ProcessInstances
+    public Task<List<Guid>> FindRunningInstancesAsync(Guid definitionId, CancellationToken ct)
+    {
+        Alone("reads running instances");
+        return db.ProcessInstances
             .AsNoTracking()
             .Where(i => i.DefinitionId == definitionId && i.State == InstanceState.Running)
             .OrderBy(i => i.StartedAt)
             .Select(i => i.Id)
             .ToListAsync(ct);
+    }
 
-    public async Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct) =>
-        await db.Jobs.FindAsync([jobId], ct);
+    public async Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct)
+    {
+        Alone("reads a job");
+        return await db.Jobs.FindAsync([jobId], ct);
+    }
 
-    public async Task<IncidentRecord?> GetIncidentAsync(Guid incidentId, CancellationToken ct) =>
-        await db.Incidents.FindAsync([incidentId], ct);
+    public async Task<IncidentRecord?> GetIncidentAsync(Guid incidentId, CancellationToken ct)
+    {
+        Alone("reads an incident");
+        return await db.Incidents.FindAsync([incidentId], ct);
+    }
 
     public Task<List<MessageSubscriptionRecord>> FindInstanceSubscriptionsAsync(
         string messageName, string? businessKey, CancellationToken ct)
     {
+        Alone("reads message subscriptions");
         var query = db.MessageSubscriptions
             .AsNoTracking()
             .Where(s => s.MessageName == messageName
@@ -265,22 +345,29 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         return query.OrderBy(s => s.CreatedAt).ToListAsync(ct);
     }
 
-    public Task<List<MessageSubscriptionRecord>> FindStartSubscriptionsAsync(string messageName, CancellationToken ct) =>
+    public Task<List<MessageSubscriptionRecord>> FindStartSubscriptionsAsync(string messageName, CancellationToken ct)
+    {
+        Alone("reads message subscriptions");
         // The engine keeps message-start subscriptions for the latest version of each definition only.
-        db.MessageSubscriptions
+        return db.MessageSubscriptions
             .AsNoTracking()
             .Where(s => s.MessageName == messageName && s.InstanceId == null && s.DefinitionId != null)
             .OrderBy(s => s.CreatedAt)
             .ToListAsync(ct);
+    }
 
-    public Task<List<ProcessDefinitionRecord>> GetDefinitionVersionsAsync(string key, CancellationToken ct) =>
-        db.ProcessDefinitions
+    public Task<List<ProcessDefinitionRecord>> GetDefinitionVersionsAsync(string key, CancellationToken ct)
+    {
+        Alone("reads definitions");
+        return db.ProcessDefinitions
             .Where(d => d.Key == key)
             .OrderByDescending(d => d.Version)
             .ToListAsync(ct);
+    }
 
     public Task<List<JobRecord>> GetStartJobsAsync(IReadOnlyCollection<Guid> definitionIds, CancellationToken ct)
     {
+        Alone("reads jobs");
         var ids = definitionIds.ToArray();
         return db.Jobs
             .Where(j => j.Kind == JobKind.TimerStart && j.DefinitionId != null && ids.Contains(j.DefinitionId.Value))
@@ -290,6 +377,7 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     public Task<List<MessageSubscriptionRecord>> GetStartSubscriptionsAsync(
         IReadOnlyCollection<Guid> definitionIds, CancellationToken ct)
     {
+        Alone("reads message subscriptions");
         var ids = definitionIds.ToArray();
         return db.MessageSubscriptions
             .Where(s => s.InstanceId == null && s.DefinitionId != null && ids.Contains(s.DefinitionId.Value))
@@ -299,6 +387,7 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     public async Task<IReadOnlyList<Guid>> AcquireJobsAsync(
         string owner, int max, DateTimeOffset now, TimeSpan lockFor, CancellationToken ct)
     {
+        Alone("acquires jobs");
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfNegative(max);
         if (max == 0)
@@ -357,7 +446,11 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     /// Inside a transaction, when only engine records are pending (a step), writes them and the history in one batch
     /// (<see cref="StepWriter"/>); otherwise through EF's SaveChanges, the history events added to the context first.
     /// </summary>
-    public async Task SaveChangesAsync(CancellationToken ct) => await SaveAsync(commit: false, ct);
+    public async Task SaveChangesAsync(CancellationToken ct)
+    {
+        Alone("saves before its end (for a service task's handler)");
+        await SaveAsync(commit: false, ct);
+    }
 
     /// <summary>
     /// Saves what is pending; with <paramref name="commit"/>, also commits the current transaction in the same round
@@ -400,6 +493,68 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         _history.Clear();
         tracker.AcceptAllChanges();
         return commit;
+    }
+
+    /// <summary>
+    /// Hands what the step changed to its group, which writes and commits it with the other steps' changes. Anything
+    /// pending that is not the engine's own (a domain entity) cannot be written there: the step then runs alone.
+    /// </summary>
+    private async Task CommitSharedAsync(SharedStepTransactions.Member member)
+    {
+        var tracker = db.ChangeTracker;
+        tracker.DetectChanges();
+        var writer = StepWriter.For(db);
+        var pending = new List<EntityEntry>();
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var entry in tracker.Entries())
+            {
+                if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
+                if (!writer.Handles(entry)) throw new StepMustRunAloneException($"The step writes a {entry.Metadata.ClrType.Name}: a shared transaction cannot.");
+                pending.Add(entry);
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
+        if (!member.HasAsked)
+        {
+            // Nothing loaded, so nothing joined: a step that writes without its instance locked runs alone.
+            if (pending.Count > 0 || _history.Count > 0) throw new StepMustRunAloneException("The step writes without loading an instance.");
+            return;
+        }
+        var write = writer.Build(pending, _history);
+        await member.CommitAsync(write.Commands);
+        write.CheckRowsAffected();
+        _history.Clear();
+        tracker.AcceptAllChanges();
+    }
+
+    /// <summary>A step's place in a shared transaction: committed with its group, or left without writing.</summary>
+    private sealed class SharedTransaction(EfWorkflowStore store, SharedStepTransactions.Member member) : IWorkflowTransaction
+    {
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            try
+            {
+                await store.CommitSharedAsync(member);
+            }
+            finally
+            {
+                member.Leave();
+                store._member = null;
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            member.Leave();
+            if (ReferenceEquals(store._member, member)) store._member = null;
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>The caller's transaction: what is pending is saved in it; committing and disposing it is the caller's business.</summary>

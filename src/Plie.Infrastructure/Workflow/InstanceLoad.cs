@@ -33,7 +33,29 @@ internal sealed class InstanceLoad
         ByTask = Build(commands, sql,
             $"(SELECT {Tasks.Column(nameof(UserTaskRecord.InstanceId))} FROM {Tasks.Table} WHERE {Tasks.Column(nameof(UserTaskRecord.Id))} = {id})",
             Tasks.Mapping(nameof(UserTaskRecord.Id)));
+        SharedByInstance = BuildShared("$1");
+        SharedByTask = BuildShared($"(SELECT {Tasks.Column(nameof(UserTaskRecord.InstanceId))} FROM {Tasks.Table} WHERE {Tasks.Column(nameof(UserTaskRecord.Id))} = $1)");
     }
+
+    /// <summary>
+    /// The same four reads for a step in a shared transaction (<see cref="SharedStepTransactions"/>), as separate
+    /// statements whose parameter <c>$1</c> is the instance id. The instance is locked by <c>SELECT … FOR UPDATE</c>,
+    /// not touched: a step that leaves the group without writing leaves nothing to undo; the touch is written with the
+    /// step's other changes.
+    /// </summary>
+    public string[] SharedByInstance { get; }
+
+    /// <summary>As <see cref="SharedByInstance"/>, <c>$1</c> being a task id.</summary>
+    public string[] SharedByTask { get; }
+
+    private string[] BuildShared(string instanceId) =>
+    [
+        $"{Instances.Select} WHERE {Instances.Column(nameof(ProcessInstanceRecord.Id))} = {instanceId} FOR UPDATE",
+        $"{Executions.Select} WHERE {Executions.Column(nameof(ExecutionRecord.InstanceId))} = {instanceId}",
+        $"{Variables.Select} WHERE {Variables.Column(nameof(VariableRecord.InstanceId))} = {instanceId}",
+        $"{Tasks.Select} WHERE {Tasks.Column(nameof(UserTaskRecord.InstanceId))} = {instanceId}"
+        + $" AND {Tasks.Column(nameof(UserTaskRecord.State))} = {Tasks.Literal(nameof(UserTaskRecord.State), UserTaskState.Open)}",
+    ];
 
     public RowReader<ProcessInstanceRecord> Instances { get; }
     public RowReader<ExecutionRecord> Executions { get; }

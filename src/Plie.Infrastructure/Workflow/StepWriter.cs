@@ -67,7 +67,30 @@ internal sealed class StepWriter
     public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EntityEntry> entries,
         IReadOnlyList<HistoryEventRecord> history, bool commit, CancellationToken ct)
     {
+        var write = Build(entries, history);
+        if (write.Commands.Count == 0 && !commit) return;
         await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var command in write.Commands) batch.BatchCommands.Add(command);
+        if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.SerializationFailure)
+        {
+            throw new DbUpdateConcurrencyException(e.MessageText, e);
+        }
+        write.CheckRowsAffected();
+    }
+
+    /// <summary>
+    /// The statements that write the pending entries (all of types this writer <see cref="Handles"/>) and the history
+    /// events, to be sent in one batch (by <see cref="WriteAsync"/>, or by a shared transaction with other steps').
+    /// </summary>
+    public Write Build(IReadOnlyList<EntityEntry> entries, IReadOnlyList<HistoryEventRecord> history)
+    {
+        var commands = new List<NpgsqlBatchCommand>();
         var factory = new NpgsqlCommand(); // only creates parameters, as the type mappings want a command to do it
         var checkedRows = new List<(NpgsqlBatchCommand Command, EntityEntry Entry)>();
         // Deletes, then updates, then inserts, as EF orders them (no foreign keys between these tables).
@@ -83,28 +106,28 @@ internal sealed class StepWriter
                     _ => (table.Insert(entry, factory), false),
                 };
                 if (command is null) continue;
-                batch.BatchCommands.Add(command);
+                commands.Add(command);
                 if (isChecked) checkedRows.Add((command, entry));
             }
-        if (history.Count > 0) batch.BatchCommands.Add(_history.Insert(history, factory));
-        if (batch.BatchCommands.Count == 0 && !commit) return;
-        if (commit) batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        if (history.Count > 0) commands.Add(_history.Insert(history, factory));
+        return new Write(commands, checkedRows);
+    }
 
-        try
+    /// <summary>A step's write statements, and those of them that must each have changed exactly one row.</summary>
+    public sealed record Write(List<NpgsqlBatchCommand> Commands, List<(NpgsqlBatchCommand Command, EntityEntry Entry)> CheckedRows)
+    {
+        /// <summary>
+        /// After the batch ran: a row that matched nothing without failing was deleted. Tasks and instances never are (a
+        /// step's own instance is locked, and ended tasks are kept), so this is only reached through a mistake.
+        /// </summary>
+        public void CheckRowsAffected()
         {
-            await batch.ExecuteNonQueryAsync(ct);
+            foreach (var (command, entry) in CheckedRows)
+                if (command.RecordsAffected != 1)
+                    throw new DbUpdateConcurrencyException(
+                        $"The {entry.Metadata.ClrType.Name} {entry.OriginalValues[entry.Metadata.FindPrimaryKey()!.Properties[0]]} " +
+                        "was deleted by someone else since it was read.");
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.SerializationFailure)
-        {
-            throw new DbUpdateConcurrencyException(e.MessageText, e);
-        }
-        // A row that matched nothing without failing was deleted: tasks and instances never are (a step's own instance is
-        // locked, and ended tasks are kept), so this is only reached through a mistake, before any commit in practice.
-        foreach (var (command, entry) in checkedRows)
-            if (command.RecordsAffected != 1)
-                throw new DbUpdateConcurrencyException(
-                    $"The {entry.Metadata.ClrType.Name} {entry.OriginalValues[entry.Metadata.FindPrimaryKey()!.Properties[0]]} " +
-                    "was deleted by someone else since it was read.");
     }
 
     /// <summary>A column: its property, its delimited name, and the mapping that converts and types its values.</summary>

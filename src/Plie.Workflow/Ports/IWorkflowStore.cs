@@ -11,6 +11,16 @@ public interface IWorkflowStore
     /// <summary>Begins a transaction, or joins the one the caller already opened (then Commit is the caller's job).</summary>
     Task<IWorkflowTransaction> BeginTransactionAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Begins a step's transaction that the store may share with other steps begun this way at the same moment, so
+    /// that they lock, read, write and commit together (a group commit: fewer round trips and commits per step). Each
+    /// step still commits all of its writes or none. When the step needs what a shared transaction cannot give it (more
+    /// reads, a service task's handler, a second instance), the store throws <see cref="StepMustRunAloneException"/>
+    /// and the engine runs the step again in a transaction of its own. A store that does not share transactions begins
+    /// one as <see cref="BeginTransactionAsync"/> does.
+    /// </summary>
+    Task<IWorkflowTransaction> BeginSharedTransactionAsync(CancellationToken ct) => BeginTransactionAsync(ct);
+
     /// <summary>Forgets every tracked record (after a rolled-back step).</summary>
     void Reset();
 
@@ -74,6 +84,13 @@ public sealed record InstanceSnapshot(
     List<ExecutionRecord> Executions,
     List<VariableRecord> Variables,
     List<UserTaskRecord> OpenTasks);
+
+/// <summary>
+/// Thrown by a store, within a transaction begun by <see cref="IWorkflowStore.BeginSharedTransactionAsync"/>, when the
+/// step cannot go on in a shared transaction. Nothing of the step was written: the engine resets the store and runs the
+/// step again, alone.
+/// </summary>
+public sealed class StepMustRunAloneException(string reason) : Exception(reason);
 
 public interface IWorkflowTransaction : IAsyncDisposable
 {

@@ -221,7 +221,8 @@ internal sealed class StepRunner(
                 throw new WorkflowException($"« {node.DisplayName} » : l'erreur métier « {error.ErrorCode} » n'est interceptée par aucun événement : {error.Message}", error);
             return;
         }
-        catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception error) when (error is not StepMustRunAloneException
+                                      && (error is not OperationCanceledException || !ct.IsCancellationRequested))
         {
             // A technical failure: the step is rolled back; from a job, it is retried and then becomes an incident.
             throw new WorkflowException($"« {node.DisplayName} » : le traitement « {node.Topic} » a échoué : {error.Message}", error);
