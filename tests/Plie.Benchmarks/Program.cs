@@ -129,7 +129,16 @@ try
 
     var services = new ServiceCollection();
     services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-    services.AddPlieInfrastructure(pg.ConnectionString, o => { o.RunJobs = false; if (Environment.GetEnvironmentVariable("XK") is { } xk) o.SharedTransactions = int.Parse(xk); if (Environment.GetEnvironmentVariable("XOFF") is not null) o.ShareStepTransactions = false; });
+    services.AddPlieInfrastructure(pg.ConnectionString, o =>
+    {
+        o.RunJobs = false;
+        // For A/B runs of the group commit: PLIE_BENCH_SHARED=0 turns it off, =N allows N groups at a time.
+        if (Environment.GetEnvironmentVariable("PLIE_BENCH_SHARED") is { } shared && int.TryParse(shared, out var groups))
+        {
+            o.ShareStepTransactions = groups > 0;
+            if (groups > 0) o.SharedTransactions = groups;
+        }
+    });
     await using var app = services.BuildServiceProvider();
     await using var db = NpgsqlDataSource.Create(pg.ConnectionString); // the benchmark's own queries
 

@@ -185,9 +185,9 @@ public sealed class SharedStepTransactions(NpgsqlDataSource dataSource, IOptions
     {
         // Continuations run where the result is set: the group hands out rows (and the last step's writes hand the group
         // its turn) without a hop to another thread.
-        private readonly TaskCompletionSource<SharedRows?> _loaded = new(Xopt.Flags);
+        private readonly TaskCompletionSource<SharedRows?> _loaded = new();
         private readonly TaskCompletionSource _decided = new();
-        private readonly TaskCompletionSource _committed = new(Xopt.Flags);
+        private readonly TaskCompletionSource _committed = new();
         private int _asked;
 
         public Guid Key { get; private set; }
@@ -235,8 +235,4 @@ public sealed class SharedStepTransactions(NpgsqlDataSource dataSource, IOptions
             _decided.TrySetResult();
         }
     }
-}
-internal static class Xopt
-{
-    public static readonly TaskCreationOptions Flags = Environment.GetEnvironmentVariable("XASYNC") is not null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None;
 }
