@@ -65,9 +65,12 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--sql" && i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]))
         extraSql.Add(args[++i]);
     else if (args[i] == "--pg" && i + 1 < args.Length && args[i + 1].Split('=', 2) is [var name, var value]
-             && name.Trim() is { Length: > 0 } setting && !durability.Contains(setting))
+             && name.Trim() is { Length: > 0 } setting && setting.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.')
+             && value.Trim() is { Length: > 0 } settingValue && !durability.Contains(setting))
     {
-        serverSettings[setting] = value.Trim();
+        // A setting name as LocalPostgres takes it, and a value: anything else gets the usage line, not a stack trace or
+        // a server that does not start.
+        serverSettings[setting] = settingValue;
         i++;
     }
     else if (args[i] == "--no-supervision")
