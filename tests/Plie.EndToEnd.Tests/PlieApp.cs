@@ -100,10 +100,45 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
         catch (TimeoutException e)
         {
             var shown = await page.Locator(".mud-snackbar, .mud-alert, [role=alert], #components-reconnect-modal >> visible=true").AllInnerTextsAsync();
-            var server = Serving(page)?.Log.Recent ?? [];
+            var app = Serving(page);
+            var server = app?.Log.Recent ?? [];
+            ThreadPool.GetAvailableThreads(out var freeWorkers, out _);
             throw new TimeoutException($"{failure} après {Timeout / 1000:0} s ({page.Url}) ; la page affiche : « " +
                                        string.Join(" | ", shown.Select(t => t.Trim()).Where(t => t.Length > 0)) + " » ; le serveur a écrit : "
-                                       + (server.Count == 0 ? "rien." : "\n" + string.Join("\n", server)), e);
+                                       + (server.Count == 0 ? "rien." : "\n" + string.Join("\n", server))
+                                       + $"\nthread pool : {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} work items waiting, {freeWorkers} free"
+                                       + (app is null ? "" : "\nbase de données : " + await app.BusySessionsAsync()), e);
+        }
+    }
+
+    /// <summary>
+    /// The database sessions of this app's database that are not idle (running, waiting on a lock, or idle in a
+    /// transaction), one line each: what a step stuck on the server waits for.
+    /// </summary>
+    public async Task<string> BusySessionsAsync()
+    {
+        const string Sql = """
+            SELECT pid, state, coalesce(wait_event_type || ':' || wait_event, '-'),
+                   extract(epoch FROM now() - xact_start)::int, left(regexp_replace(query, '\s+', ' ', 'g'), 300)
+            FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+            ORDER BY xact_start
+            """;
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(Sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var lines = new List<string>();
+            while (await reader.ReadAsync())
+                lines.Add($"pid {reader.GetInt32(0)} {reader.GetString(1)}, attend {reader.GetString(2)}, transaction depuis " +
+                          $"{(reader.IsDBNull(3) ? "-" : reader.GetInt32(3) + " s")} : {(reader.IsDBNull(4) ? "" : reader.GetString(4))}");
+            return lines.Count == 0 ? "aucune session active." : "\n" + string.Join("\n", lines);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            return "illisible (" + e.Message + ").";
         }
     }
 
