@@ -22,6 +22,15 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The running apps of this test process, by base URL: a driver that has only a page finds its server's log.</summary>
     private static readonly ConcurrentDictionary<string, PlieApp> Running = new();
 
+    /// <summary>
+    /// How long an action (a click, a navigation) or an expectation waits, in ms: 20 s, not Playwright's 30 s for actions
+    /// nor its 5 s for expectations. A CI run that gives the two cores to six test assemblies at once once took more than
+    /// 5 s to render a page; both return as soon as what they wait for is there.
+    /// </summary>
+    public const float ActionTimeout = 20_000;
+
+    static PlieApp() => Assertions.SetDefaultExpectTimeout(ActionTimeout);
+
     public Uri BaseUrl { get; private set; } = null!;
 
     /// <summary>The server's warnings and errors, oldest first (a test that times out says what the server said).</summary>
@@ -70,7 +79,7 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             BaseURL = BaseUrl.ToString(), Locale = "fr-FR", ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(ActionTimeout);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         await page.GetByLabel("Identifiant").FillAsync(login);
