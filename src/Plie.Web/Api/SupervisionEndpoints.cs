@@ -28,7 +28,7 @@ public static class SupervisionEndpoints
                 sender.Send(new StalledCasesQuery(ParseReasons(reasons), antenne, step, referent, processKey,
                     sort ?? StalledSort.OldestFirst, true, page ?? 1, pageSize ?? Paging.DefaultPageSize), ct))
             .WithName("StalledCases")
-            .WithSummary("Dossiers bloqués : tâche en retard, inactifs depuis plus de N jours, ou en incident")
+            .WithSummary("Dossiers bloqués : tâche en retard, sans mouvement depuis plus de N jours, ou en incident")
             .WithDescription("Filtres : reasons (Overdue, Idle, Incident, séparés par des virgules ; tous par défaut), antenne, step (élément ou nom de l'étape), "
                              + "referent, processKey. Tri : sort (OldestFirst, NewestFirst, LongestIdleFirst). Pagination : page, pageSize (200 au plus).")
             .ProducesProblems(400);

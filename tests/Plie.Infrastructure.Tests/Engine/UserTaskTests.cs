@@ -65,7 +65,8 @@ public sealed class UserTaskTests : EngineTestBase
     [Fact]
     public async Task A_step_marks_the_case_active_and_a_refused_one_leaves_it_as_it_was()
     {
-        // The last activity is what « Dossiers bloqués » calls idle; the revision guards saves of stale copies.
+        // The last activity is recorded on every change (« Dossiers bloqués » finds idle cases from their waiting tokens);
+        // the revision guards saves of stale copies.
         var id = await StartFixtureAsync("user-task", new { owner = "u1" });
         var started = await Host.InstanceAsync(id);
         Assert.Equal(Host.Clock.GetUtcNow(), started.LastActivityAt);

@@ -157,6 +157,41 @@ public sealed class SupervisionQueriesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_case_whose_task_is_reassigned_or_that_is_commented_has_still_not_moved()
+    {
+        // A waits at the first interview since Monday 2 March. Today its task is given to someone else and the case is
+        // commented: both are recorded as activity, but neither moves the case, so it is still idle.
+        var task = await _host.Db(db => db.UserTasks.AsNoTracking()
+            .SingleAsync(t => t.InstanceId == _a.ProcessInstanceId && t.State == UserTaskState.Open));
+        await _host.Do(e => e.AssignTaskAsync(task.Id, "conseiller.grande-synthe", "responsable"));
+        await Send(new CommentCaseCommand(_a.ProcessInstanceId, "Réattribuée, à relancer."));
+
+        var a = Assert.Single((await Query(new StalledCasesQuery([StallReason.Idle]))).Items);
+        Assert.Equal(_a.ProcessInstanceId, a.InstanceId);
+        Assert.Equal(Monday2March, a.WaitingSince);
+        Assert.Equal(Monday2March.AddDays(16), a.LastActivityAt);
+        Assert.Equal([StallReason.Overdue, StallReason.Idle], a.Reasons);
+        Assert.Equal("conseiller.grande-synthe", Assert.Single(a.Steps).Assignee);
+    }
+
+    [Fact]
+    public async Task Longest_waiting_first_sorts_the_cases_by_how_long_they_have_not_moved()
+    {
+        Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId, _c.ProcessInstanceId],
+            await StalledIds(new StalledCasesQuery(Step: "Task_FirstInterview", StalledOnly: false, Sort: StalledSort.LongestIdleFirst)));
+        // C was oriented last, so it waits the least, whatever its activity: assigning its task does not move it up.
+        var task = await _host.Db(db => db.UserTasks.AsNoTracking()
+            .SingleAsync(t => t.InstanceId == _c.ProcessInstanceId && t.State == UserTaskState.Open));
+        await _host.Do(e => e.AssignTaskAsync(task.Id, "conseiller.grande-synthe", "responsable"));
+        Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId, _c.ProcessInstanceId],
+            await StalledIds(new StalledCasesQuery(StalledOnly: false, Sort: StalledSort.LongestIdleFirst)));
+        Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId],
+            await StalledIds(new StalledCasesQuery(Sort: StalledSort.LongestIdleFirst)));
+        var page = await Query(new StalledCasesQuery(StalledOnly: false, Sort: StalledSort.LongestIdleFirst));
+        Assert.Equal([Monday2March, Monday2March.AddDays(10), Monday2March.AddDays(12)], page.Items.Select(c => c.WaitingSince));
+    }
+
+    [Fact]
     public async Task Only_those_who_oversee_the_cases_may_list_them()
     {
         _user.As("conseiller.dunkerque", "Dunkerque-Centre", PlieRoles.Conseiller);

@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Plie.Application.Common;
 using Plie.Application.Workflow;
+using Plie.Workflow.Model;
 using Plie.Workflow.Ports;
 using Plie.Workflow.Runtime;
 
@@ -14,7 +15,11 @@ public enum StallReason
 {
     /// <summary>One of its open tasks is past its due date.</summary>
     Overdue,
-    /// <summary>Nothing happened in it for more than the process's idle threshold (days).</summary>
+    /// <summary>
+    /// It has not moved for more than the process's idle threshold (days): one of its steps (a task, a timer, a message,
+    /// a called process) has been waiting that long. Claiming or assigning a task, or commenting the case, does not move
+    /// it; completing a step does.
+    /// </summary>
     Idle,
     /// <summary>It has an open incident (a failed job or service task).</summary>
     Incident,
@@ -25,7 +30,7 @@ public enum StalledSort
     /// <summary>Oldest case first (started longest ago).</summary>
     OldestFirst,
     NewestFirst,
-    /// <summary>The case idle for the longest time first.</summary>
+    /// <summary>The case waiting for the longest time first (at the step asked, if any).</summary>
     LongestIdleFirst,
 }
 
@@ -55,6 +60,8 @@ public sealed record CaseStep(string ElementId, string Name, Guid? TaskId, strin
 
 /// <param name="ParticipantName">Null when the case has no participant, or the user may not see the file (then
 /// <paramref name="Antenne"/> and <paramref name="Referent"/> are null too).</param>
+/// <param name="WaitingSince">Since when the case has not moved: when its longest-waiting step began to wait (its last
+/// activity, if nothing waits: a job under way).</param>
 /// <param name="IdleDays">The process's idle threshold, in days.</param>
 public sealed record StalledCaseView(
     Guid InstanceId,
@@ -68,6 +75,7 @@ public sealed record StalledCaseView(
     IReadOnlyList<CaseStep> Steps,
     DateTimeOffset StartedAt,
     DateTimeOffset LastActivityAt,
+    DateTimeOffset WaitingSince,
     IReadOnlyList<StallReason> Reasons,
     string? IncidentMessage,
     DateTimeOffset? DueAt,
@@ -100,14 +108,26 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
         if (!ParticipantAccess.Oversees(user))
             throw new UnauthorizedAccessException("La supervision est réservée au superviseur et au Responsable Accompagnement.");
         var now = clock.GetUtcNow();
-        var steps = string.IsNullOrWhiteSpace(query.Step) ? null : await StepElementsAsync(query.Step.Trim(), query.ProcessKey, ct);
-        var sql = new CaseFilter(query, now, settings, steps);
-        var order = query.Sort switch
+        var (waits, steps) = await ElementsAsync(query.Step?.Trim(), query.ProcessKey, ct);
+        var byWait = query.Sort == StalledSort.LongestIdleFirst;
+        var sql = new CaseFilter(query, now, settings, waits, steps, stepJoined: byWait);
+        var from = "wf.process_instances pi";
+        var order = query.Sort == StalledSort.NewestFirst ? "pi.started_at DESC, pi.id" : "pi.started_at, pi.id";
+        if (byWait)
         {
-            StalledSort.NewestFirst => "pi.started_at DESC, pi.id",
-            StalledSort.LongestIdleFirst => "pi.last_activity_at, pi.id",
-            _ => "pi.started_at, pi.id",
-        };
+            // Since when each case waits (at the step asked, if any): the oldest of its waiting tokens there. Sorted in
+            // the subquery, so that the cases are then tested in that order and the walk stops at the page's end (sorted
+            // after the filters, every case waiting there would be tested first).
+            from = $"""
+                (SELECT w.instance_id, min(w.entered_at) AS since
+                   FROM wf.executions w
+                  WHERE w.state = 'Waiting' AND NOT w.is_multi_instance_root AND w.activity_id = ANY ({sql.Add(steps ?? waits)}::text[])
+                  GROUP BY w.instance_id
+                  ORDER BY since, w.instance_id) o
+                JOIN wf.process_instances pi ON pi.id = o.instance_id
+                """;
+            order = "o.since, o.instance_id";
+        }
         // The list is not counted: counting every stuck case of a large base would cost a walk over all of them on each
         // page view. One row more than the page tells whether another page follows.
         var offset = (query.Page - 1) * query.PageSize;
@@ -115,41 +135,47 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
             SELECT pi.id AS "Id", pi.definition_id AS "DefinitionId", pi.definition_key AS "DefinitionKey",
                    pi.definition_version AS "DefinitionVersion", pi.business_key AS "BusinessKey",
                    pi.started_at AS "StartedAt", pi.last_activity_at AS "LastActivityAt"
-              FROM wf.process_instances pi
+              FROM {from}
              WHERE {sql.Where}
              ORDER BY {order}
              LIMIT {sql.Add(query.PageSize + 1)} OFFSET {sql.Add(offset)}
             """, sql.Parameters).ToListAsync(ct);
         var more = rows.Count > query.PageSize;
         var page = more ? rows[..query.PageSize] : rows;
-        var items = page.Count == 0 ? [] : await DescribeAsync(page, now, ct);
+        var items = page.Count == 0 ? [] : await DescribeAsync(page, now, waits, ct);
         return new PagedResult<StalledCaseView>(items, offset + page.Count, query.Page, query.PageSize, more);
     }
 
     /// <summary>
-    /// The elements a step filter names: an element id as it is, and every element of the deployed processes (of the
-    /// process asked, if any) whose name contains the text, ignoring case and accents (« validation » finds « Validation
-    /// par le Responsable Accompagnement »). Matching on the models, not on the rows, lets the query test one indexed
-    /// column of the tokens.
+    /// What the deployed processes (the process asked, if any) can wait at: every element but the embedded sub-processes,
+    /// whose own token waits while the case moves inside them. And the elements a step filter names: an element id as it
+    /// is, and every element whose name contains the text, ignoring case and accents (« validation » finds « Validation par
+    /// le Responsable Accompagnement »). Matching on the models, not on the rows, lets the query test one indexed column of
+    /// the tokens.
     /// </summary>
-    private async Task<string[]> StepElementsAsync(string step, string? processKey, CancellationToken ct)
+    private async Task<(string[] Waits, string[]? Steps)> ElementsAsync(string? step, string? processKey, CancellationToken ct)
     {
         var definitionIds = db.ProcessDefinitions.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(processKey)) definitionIds = definitionIds.Where(d => d.Key == processKey.Trim());
-        var elements = new HashSet<string>(StringComparer.Ordinal) { step };
+        var waits = new HashSet<string>(StringComparer.Ordinal);
+        var steps = string.IsNullOrEmpty(step) ? null : new HashSet<string>(StringComparer.Ordinal) { step };
         var compare = CultureInfo.InvariantCulture.CompareInfo;
         foreach (var id in await definitionIds.Select(d => d.Id).ToListAsync(ct))
             if (await definitions.GetAsync(id, store, ct) is { } definition)
                 foreach (var node in definition.Model.Nodes.Values)
-                    if (node.Name is { Length: > 0 } name && compare.IndexOf(name, step, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace) >= 0)
-                        elements.Add(node.Id);
-        return [.. elements];
+                {
+                    if (node is not SubProcess) waits.Add(node.Id);
+                    if (steps is not null && node.Name is { Length: > 0 } name
+                        && compare.IndexOf(name, step!, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace) >= 0)
+                        steps.Add(node.Id);
+                }
+        return ([.. waits], steps is null ? null : [.. steps]);
     }
 
     /// <summary>
     /// The WHERE clause on <c>pi</c> (a running instance) and its parameters: stuck for one of the reasons asked — an
-    /// open task past due, no activity since the process's threshold, an open incident — or, not stalled only, any
-    /// running case; then the filters. Written so that PostgreSQL walks the instances in the order asked and stops at
+    /// open task past due, a step waiting since before the process's threshold, an open incident — or, not stalled only,
+    /// any running case; then the filters. Written so that PostgreSQL walks the instances in the order asked and stops at
     /// the page's end when matches are common, and gathers the few candidates first when they are rare (idle cases,
     /// incidents).
     /// </summary>
@@ -164,7 +190,9 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
             return "{" + (Parameters.Count - 1) + "}";
         }
 
-        public CaseFilter(StalledCasesQuery query, DateTimeOffset now, SupervisionSettings settings, string[]? stepElements)
+        /// <param name="stepJoined">The query joins the cases to their tokens at the step already.</param>
+        public CaseFilter(StalledCasesQuery query, DateTimeOffset now, SupervisionSettings settings, string[] waits, string[]? stepElements,
+            bool stepJoined)
         {
             var reasons = query.Reasons is { Count: > 0 } r ? r : [StallReason.Overdue, StallReason.Idle, StallReason.Incident];
             var stalled = query.StalledOnly;
@@ -173,11 +201,19 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
             var defaultLimit = now.AddDays(-Math.Max(1, settings.DefaultIdleDays)).UtcDateTime;
             var latestLimit = limits.Append(defaultLimit).Max();
             var where = new List<string> { "pi.state = 'Running'" };
-            // Idle: no activity since the threshold of the case's process (the configured ones, else the default).
+            var waitElements = Add(waits);
+            // The idle threshold of the case's process (the configured ones, else the default).
+            string LimitOf(string alias) => keys.Length == 0
+                ? Add(defaultLimit)
+                : $"""
+                  COALESCE((SELECT l.t FROM unnest({Add(keys)}::text[], {Add(limits)}::timestamptz[]) AS l(k, t) WHERE l.k = {alias}.definition_key),
+                           {Add(defaultLimit)})
+                  """;
+            // A waiting token, other than a multi-instance's or a sub-process's own, at the element where it waits.
+            var waiting = $"w.state = 'Waiting' AND NOT w.is_multi_instance_root AND w.activity_id = ANY ({waitElements}::text[])";
+            // Idle: one of its steps has waited since before the threshold of the case's process.
             string IdleTest(string alias) => $"""
-                {alias}.last_activity_at < COALESCE(
-                    (SELECT l.t FROM unnest({Add(keys)}::text[], {Add(limits)}::timestamptz[]) AS l(k, t) WHERE l.k = {alias}.definition_key),
-                    {Add(defaultLimit)})
+                EXISTS (SELECT 1 FROM wf.executions w WHERE w.instance_id = {alias}.id AND {waiting} AND w.entered_at < {LimitOf(alias)})
                 """;
             var idle = reasons.Contains(StallReason.Idle);
             var incident = reasons.Contains(StallReason.Incident);
@@ -190,15 +226,17 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
                     """);
             else if (stalled)
             {
-                // Idle cases and incidents only: few, gathered first through their indexes (the idle test is answered by
-                // the index on the last activity alone) and, for a step, intersected with the cases waiting there (as
-                // rare together, common apart), then joined to the other filters and sorted.
+                // Idle cases and incidents only: few, gathered first through their indexes (the tokens waiting since
+                // before the latest threshold, from the index alone; the case's own threshold, when thresholds differ by
+                // process) and, for a step, intersected with the cases waiting there (as rare together, common apart),
+                // then joined to the other filters and sorted.
                 var atStep = stepElements is null
                     ? ""
                     : $"INTERSECT SELECT e.instance_id FROM wf.executions e WHERE e.state = 'Waiting' AND e.activity_id = ANY ({Add(stepElements)}::text[])";
                 where.Add($"""
-                    pi.id IN (SELECT c.id FROM (SELECT i.id FROM wf.process_instances i
-                                                WHERE {Add(idle)} AND i.state = 'Running' AND i.last_activity_at < {Add(latestLimit)} AND {IdleTest("i")}
+                    pi.id IN (SELECT c.id FROM (SELECT w.instance_id AS id FROM wf.executions w {(keys.Length == 0 ? "" : "JOIN wf.process_instances i ON i.id = w.instance_id")}
+                                                WHERE {Add(idle)} AND {waiting} AND w.entered_at < {Add(latestLimit)}
+                                                      {(keys.Length == 0 ? "" : $"AND w.entered_at < {LimitOf("i")}")}
                                                UNION ALL
                                                SELECT n.instance_id FROM wf.incidents n WHERE {Add(incident)} AND n.resolved_at IS NULL) c
                               {atStep})
@@ -211,15 +249,16 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
                 where.Add($"EXISTS (SELECT 1 FROM participants p WHERE p.id::text = pi.business_key AND p.antenne = {Add(query.Antenne.Trim())})");
             if (!string.IsNullOrWhiteSpace(query.Referent))
                 where.Add($"EXISTS (SELECT 1 FROM participants p WHERE p.id::text = pi.business_key AND p.referent_user_id = {Add(query.Referent.Trim())})");
-            // Waiting at the step (unless intersected above): every wait — a user task too — is a token waiting at its element.
-            if (stepElements is not null)
+            // Waiting at the step (unless intersected above or joined): every wait — a user task too — is a token waiting at
+            // its element.
+            if (stepElements is not null && !stepJoined)
                 where.Add($"EXISTS (SELECT 1 FROM wf.executions e WHERE e.instance_id = pi.id AND e.state = 'Waiting' AND e.activity_id = ANY ({Add(stepElements)}::text[]))");
             Where = string.Join("\n   AND ", where);
         }
     }
 
     /// <summary>The page's cases with their steps, incidents and participants: four small queries by instance id.</summary>
-    private async Task<List<StalledCaseView>> DescribeAsync(List<CaseRow> page, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<StalledCaseView>> DescribeAsync(List<CaseRow> page, DateTimeOffset now, string[] waitElements, CancellationToken ct)
     {
         var ids = page.Select(r => r.Id).ToList();
         var tasks = await db.UserTasks.AsNoTracking()
@@ -244,6 +283,7 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
                 .Select(p => new { p.Id, p.FirstName, p.LastName, p.Antenne, p.ReferentUserId })
                 .ToListAsync(ct);
         var byParticipant = participants.ToDictionary(p => p.Id);
+        var canWait = waitElements.ToHashSet(StringComparer.Ordinal);
 
         var views = new List<StalledCaseView>(page.Count);
         foreach (var row in page)
@@ -261,15 +301,17 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
                     .Select(w => new CaseStep(w.ActivityId, NameOf(w.ActivityId), null, null, [], null, false, w.EnteredAt)))
                 .ToList();
             var idleDays = settings.IdleDaysFor(row.DefinitionKey);
+            var waitingSince = waits.Where(w => w.InstanceId == row.Id && canWait.Contains(w.ActivityId))
+                .Select(w => (DateTimeOffset?)w.EnteredAt).Min() ?? row.LastActivityAt;
             var incident = incidents.FirstOrDefault(i => i.InstanceId == row.Id)?.Message;
             var reasons = new List<StallReason>(3);
             if (steps.Any(s => s.Overdue)) reasons.Add(StallReason.Overdue);
-            if (row.LastActivityAt < now.AddDays(-idleDays)) reasons.Add(StallReason.Idle);
+            if (waitingSince < now.AddDays(-idleDays)) reasons.Add(StallReason.Idle);
             if (incident is not null) reasons.Add(StallReason.Incident);
             var participant = Guid.TryParse(row.BusinessKey, out var pid) && byParticipant.TryGetValue(pid, out var p) ? p : null;
             views.Add(new StalledCaseView(row.Id, row.DefinitionKey, row.DefinitionVersion, row.BusinessKey, participant?.Id,
                 participant is null ? null : $"{participant.FirstName} {participant.LastName.ToUpperInvariant()}",
-                participant?.Antenne, participant?.ReferentUserId, steps, row.StartedAt, row.LastActivityAt, reasons, incident,
+                participant?.Antenne, participant?.ReferentUserId, steps, row.StartedAt, row.LastActivityAt, waitingSince, reasons, incident,
                 steps.Where(s => s.DueAt is not null).Min(s => s.DueAt), idleDays, now - row.StartedAt));
         }
         return views;

@@ -657,11 +657,11 @@ namespace Plie.Infrastructure.Persistence.Migrations
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_executions_instance_id");
 
-                    b.HasIndex(new[] { "ActivityId" }, "ix_executions_waiting_activity")
+                    b.HasIndex(new[] { "ActivityId", "EnteredAt" }, "ix_executions_waiting_activity")
                         .HasDatabaseName("ix_executions_waiting_activity")
                         .HasFilter("state = 'Waiting'");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ActivityId" }, "ix_executions_waiting_activity"), new[] { "InstanceId", "EnteredAt", "IsMultiInstanceRoot" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "ActivityId", "EnteredAt" }, "ix_executions_waiting_activity"), new[] { "InstanceId", "IsMultiInstanceRoot" });
 
                     b.ToTable("executions", "wf");
                 });
@@ -1031,16 +1031,12 @@ namespace Plie.Infrastructure.Persistence.Migrations
                     b.HasIndex("DefinitionKey", "State")
                         .HasDatabaseName("ix_process_instances_definition_key_state");
 
-                    b.HasIndex(new[] { "LastActivityAt" }, "ix_process_instances_running_last_activity")
-                        .HasDatabaseName("ix_process_instances_running_last_activity")
-                        .HasFilter("state = 'Running'");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "LastActivityAt" }, "ix_process_instances_running_last_activity"), new[] { "Id", "DefinitionKey" });
-
                     b.HasIndex(new[] { "StartedAt" }, "ix_process_instances_started_at")
                         .HasDatabaseName("ix_process_instances_started_at");
 
                     b.ToTable("process_instances", "wf");
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 90);
                 });
 
             modelBuilder.Entity("Plie.Workflow.Runtime.UserTaskRecord", b =>

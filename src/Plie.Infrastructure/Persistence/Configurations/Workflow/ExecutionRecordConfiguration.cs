@@ -14,9 +14,11 @@ internal sealed class ExecutionRecordConfiguration : IEntityTypeConfiguration<Ex
         builder.Property(x => x.State).HasConversion<string>();
 
         builder.HasIndex(x => x.InstanceId);
-        // Supervision: the tokens waiting at an element (heatmap, cases at a step), with what those queries read, so that
-        // they are answered from the index alone.
-        builder.HasIndex(x => x.ActivityId, "ix_executions_waiting_activity").HasFilter("state = 'Waiting'")
-            .IncludeProperties(x => new { x.InstanceId, x.EnteredAt, x.IsMultiInstanceRoot });
+        // Supervision: the tokens waiting at an element (heatmap, cases at a step), by arrival, so that « Dossiers bloqués »
+        // finds the cases waiting somewhere since before a date (idle) from the index alone: what they wait at is known
+        // from the models, and the arrival is the second key. Every step writes an entry here anyway (its token moves),
+        // so idleness costs the step nothing more, and the instance's own update stays HOT.
+        builder.HasIndex(x => new { x.ActivityId, x.EnteredAt }, "ix_executions_waiting_activity").HasFilter("state = 'Waiting'")
+            .IncludeProperties(x => new { x.InstanceId, x.IsMultiInstanceRoot });
     }
 }
