@@ -203,7 +203,7 @@ internal static class SupervisionBench
         var tasks = await Bench.ScalarAsync<long>(db, "select count(*) from wf.user_tasks where process_key = 'intake' and state = 'Open'", ct);
         var overdue = await Bench.ScalarAsync<long>(db, "select count(*) from wf.user_tasks where process_key = 'intake' and state = 'Open' and due_at < now()", ct);
         var idle = await Bench.ScalarAsync<long>(db,
-            "select count(*) from wf.process_instances where definition_key = 'intake' and state = 'Running' and last_activity_at < now() - interval '10 days'", ct);
+            "select count(distinct instance_id) from wf.executions where state = 'Waiting' and activity_id like 'Task\\_%' and entered_at < now() - interval '10 days'", ct);
         var history = await Bench.ScalarAsync<long>(db, "select count(*) from wf.history_events", ct);
         var incidents = await Bench.ScalarAsync<long>(db, "select count(*) from wf.incidents where resolved_at is null", ct);
         return $"{open:N0} open intake cases, {tasks:N0} open tasks ({overdue:N0} overdue), {idle:N0} idle > 10 days, " +
