@@ -28,7 +28,7 @@ internal static class SqlStep
         SELECT id, execution_id, instance_id, json, name, type FROM wf.variables WHERE instance_id = (SELECT instance_id FROM wf.user_tasks WHERE id = $1)
         """;
     private const string Tasks = """
-        SELECT id, assignee, business_key, candidate_groups, candidate_users, claimed_at, completed_at, completed_by, created_at, due_at, element_id, execution_id, follow_up_at, form_fields_json, form_key, instance_id, name, priority, process_key, revision, state FROM wf.user_tasks WHERE instance_id = (SELECT instance_id FROM wf.user_tasks WHERE id = $1) AND state = $2
+        SELECT id, assignee, business_key, candidate_groups, candidate_users, claimed_at, completed_at, completed_by, created_at, due_at, element_id, execution_id, follow_up_at, form_fields_json, form_key, instance_id, name, priority, process_key, revision, state FROM wf.user_tasks WHERE instance_id = (SELECT instance_id FROM wf.user_tasks WHERE id = $1) AND state = 'Open'
         """;
     private const string MoveToken = "UPDATE wf.executions SET activity_id = $1, arrived_via = $2, entered_at = $3 WHERE id = $4";
     private const string CompleteTask = """
@@ -66,7 +66,7 @@ internal static class SqlStep
             load.BatchCommands.Add(Command(Touch, now, taskId, 1));
             load.BatchCommands.Add(Command(Executions, taskId));
             load.BatchCommands.Add(Command(Variables, taskId));
-            load.BatchCommands.Add(Command(Tasks, taskId, "Open"));
+            load.BatchCommands.Add(Command(Tasks, taskId));
             await using var reader = await load.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct)) throw new InvalidOperationException($"No instance for task {taskId}.");
             instanceId = reader.GetGuid(0);

@@ -1152,7 +1152,8 @@ namespace Plie.Infrastructure.Persistence.Migrations
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("CandidateUsers"), "gin");
 
                     b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_user_tasks_instance_id");
+                        .HasDatabaseName("ix_user_tasks_instance_id")
+                        .HasFilter("state = 'Open'");
 
                     b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due")
                         .HasDatabaseName("ix_user_tasks_open_due")

@@ -25,7 +25,9 @@ internal sealed class UserTaskRecordConfiguration : IEntityTypeConfiguration<Use
 
         // Every index here is written by each step (a task completed, the next one created): keep them few. Open tasks
         // by due date and by process are served by the partial indexes below (open_due, open_heatmap's first column).
-        builder.HasIndex(x => x.InstanceId);
+        // A case's tasks are only ever looked up open (a step's load, the instance viewer, supervision): only the open
+        // ones get an entry, so that completing a task writes no entry here and the index does not grow with the history.
+        builder.HasIndex(x => x.InstanceId).HasFilter(OpenFilter);
         // Inbox: "assigned to me", "offered to one of my groups / to me". Only the tasks that have an assignee, or
         // candidate users, get an entry in those two: most tasks are created unassigned and offered to groups, and a
         // query naming an assignee (assignee = x) or a candidate user (CandidateUserFilter) implies the filter.
