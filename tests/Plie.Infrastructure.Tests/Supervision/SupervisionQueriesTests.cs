@@ -192,6 +192,41 @@ public sealed class SupervisionQueriesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_element_id_shared_by_processes_with_different_thresholds_is_judged_by_the_case_s_own_process()
+    {
+        // A « suivi » process (default threshold: 30 days) whose task has the same id as the intake's first interview
+        // (threshold 7). Its case waits there since Monday 2 March too, like A.
+        const string suivi = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="test">
+              <bpmn:process id="suivi" isExecutable="true">
+                <bpmn:startEvent id="start" />
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Task_FirstInterview" />
+                <bpmn:userTask id="Task_FirstInterview" name="Entretien de suivi" camunda:candidateGroups="conseiller" />
+                <bpmn:sequenceFlow id="f2" sourceRef="Task_FirstInterview" targetRef="end" />
+                <bpmn:endEvent id="end" />
+              </bpmn:process>
+            </bpmn:definitions>
+            """;
+        Assert.True((await _host.DeployAsync(suivi)).Created);
+        _host.Clock.Set(Monday2March);
+        var followUp = await _host.With(e => e.StartAsync("suivi", null, null, "responsable"));
+        _host.Clock.Set(Monday2March.AddDays(16));
+
+        // 16 days: A (intake, 7) is idle, the « suivi » case (30) is not; gathered or walked, the same answer.
+        Assert.Equal([_a.ProcessInstanceId], await StalledIds(new StalledCasesQuery([StallReason.Idle])));
+        Assert.Equal([_a.ProcessInstanceId], await StalledIds(new StalledCasesQuery([StallReason.Idle], Step: "Task_FirstInterview")));
+        Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId], await StalledIds(new StalledCasesQuery()));
+
+        // 31 days: the « suivi » case is idle too.
+        _host.Clock.Set(Monday2March.AddDays(31));
+        Assert.Contains(followUp.Id, await StalledIds(new StalledCasesQuery([StallReason.Idle])));
+        Assert.Contains(followUp.Id, await StalledIds(new StalledCasesQuery()));
+        var row = (await Query(new StalledCasesQuery([StallReason.Idle], ProcessKey: "suivi"))).Items.Single();
+        Assert.Equal((followUp.Id, 30, Monday2March), (row.InstanceId, row.IdleDays, row.WaitingSince));
+    }
+
+    [Fact]
     public async Task Only_those_who_oversee_the_cases_may_list_them()
     {
         _user.As("conseiller.dunkerque", "Dunkerque-Centre", PlieRoles.Conseiller);

@@ -111,6 +111,7 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
         var (waits, steps) = await ElementsAsync(query.Step?.Trim(), query.ProcessKey, ct);
         var byWait = query.Sort == StalledSort.LongestIdleFirst;
         var sql = new CaseFilter(query, now, settings, waits, steps, stepJoined: byWait);
+        var waitElements = waits.Keys.ToArray();
         var from = "wf.process_instances pi";
         var order = query.Sort == StalledSort.NewestFirst ? "pi.started_at DESC, pi.id" : "pi.started_at, pi.id";
         if (byWait)
@@ -121,7 +122,7 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
             from = $"""
                 (SELECT w.instance_id, min(w.entered_at) AS since
                    FROM wf.executions w
-                  WHERE w.state = 'Waiting' AND NOT w.is_multi_instance_root AND w.activity_id = ANY ({sql.Add(steps ?? waits)}::text[])
+                  WHERE w.state = 'Waiting' AND NOT w.is_multi_instance_root AND w.activity_id = ANY ({sql.Add(steps ?? waitElements)}::text[])
                   GROUP BY w.instance_id
                   ORDER BY since, w.instance_id) o
                 JOIN wf.process_instances pi ON pi.id = o.instance_id
@@ -142,34 +143,40 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
             """, sql.Parameters).ToListAsync(ct);
         var more = rows.Count > query.PageSize;
         var page = more ? rows[..query.PageSize] : rows;
-        var items = page.Count == 0 ? [] : await DescribeAsync(page, now, waits, ct);
+        var items = page.Count == 0 ? [] : await DescribeAsync(page, now, waitElements, ct);
         return new PagedResult<StalledCaseView>(items, offset + page.Count, query.Page, query.PageSize, more);
     }
 
     /// <summary>
-    /// What the deployed processes (the process asked, if any) can wait at: every element but the embedded sub-processes,
-    /// whose own token waits while the case moves inside them. And the elements a step filter names: an element id as it
-    /// is, and every element whose name contains the text, ignoring case and accents (« validation » finds « Validation par
-    /// le Responsable Accompagnement »). Matching on the models, not on the rows, lets the query test one indexed column of
-    /// the tokens.
+    /// What the deployed processes (the process asked, if any) can wait at — tasks, catch events, gateways (a join),
+    /// called processes; not the events a token only passes, nor an embedded sub-process, whose own token waits while the
+    /// case moves inside it — with the keys of the processes that have each of them. And the elements a step filter
+    /// names: an element id as it is, and every element whose name contains the text, ignoring case and accents
+    /// (« validation » finds « Validation par le Responsable Accompagnement »). Matching on the models, not on the rows,
+    /// lets the query test one indexed column of the tokens.
     /// </summary>
-    private async Task<(string[] Waits, string[]? Steps)> ElementsAsync(string? step, string? processKey, CancellationToken ct)
+    private async Task<(Dictionary<string, HashSet<string>> Waits, string[]? Steps)> ElementsAsync(string? step, string? processKey,
+        CancellationToken ct)
     {
         var definitionIds = db.ProcessDefinitions.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(processKey)) definitionIds = definitionIds.Where(d => d.Key == processKey.Trim());
-        var waits = new HashSet<string>(StringComparer.Ordinal);
+        var waits = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var steps = string.IsNullOrEmpty(step) ? null : new HashSet<string>(StringComparer.Ordinal) { step };
         var compare = CultureInfo.InvariantCulture.CompareInfo;
         foreach (var id in await definitionIds.Select(d => d.Id).ToListAsync(ct))
             if (await definitions.GetAsync(id, store, ct) is { } definition)
                 foreach (var node in definition.Model.Nodes.Values)
                 {
-                    if (node is not SubProcess) waits.Add(node.Id);
+                    if (node is not (StartEvent or EndEvent or BoundaryEvent or SubProcess))
+                    {
+                        if (!waits.TryGetValue(node.Id, out var keys)) waits[node.Id] = keys = new HashSet<string>(StringComparer.Ordinal);
+                        keys.Add(definition.Definition.Key);
+                    }
                     if (steps is not null && node.Name is { Length: > 0 } name
                         && compare.IndexOf(name, step!, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace) >= 0)
                         steps.Add(node.Id);
                 }
-        return ([.. waits], steps is null ? null : [.. steps]);
+        return (waits, steps is null ? null : [.. steps]);
     }
 
     /// <summary>
@@ -191,56 +198,80 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
         }
 
         /// <param name="stepJoined">The query joins the cases to their tokens at the step already.</param>
-        public CaseFilter(StalledCasesQuery query, DateTimeOffset now, SupervisionSettings settings, string[] waits, string[]? stepElements,
-            bool stepJoined)
+        public CaseFilter(StalledCasesQuery query, DateTimeOffset now, SupervisionSettings settings,
+            Dictionary<string, HashSet<string>> waits, string[]? stepElements, bool stepJoined)
         {
             var reasons = query.Reasons is { Count: > 0 } r ? r : [StallReason.Overdue, StallReason.Idle, StallReason.Incident];
             var stalled = query.StalledOnly;
-            var keys = settings.IdleDays.Keys.ToArray();
-            var limits = keys.Select(k => now.AddDays(-settings.IdleDaysFor(k)).UtcDateTime).ToArray();
-            var defaultLimit = now.AddDays(-Math.Max(1, settings.DefaultIdleDays)).UtcDateTime;
-            var latestLimit = limits.Append(defaultLimit).Max();
+            DateTime LimitFor(string processKey) => now.AddDays(-settings.IdleDaysFor(processKey)).UtcDateTime;
+            // Each element's idle threshold is that of the processes that have it, when they all have the same (an element
+            // id of one process only, most often). The others ("mixed") are tested against the case's own process.
+            var byLimit = new Dictionary<DateTime, List<string>>();
+            var mixed = new List<string>();
+            foreach (var (element, processKeys) in waits)
+            {
+                var elementLimits = processKeys.Select(LimitFor).Distinct().ToList();
+                if (elementLimits.Count > 1) mixed.Add(element);
+                else if (byLimit.TryGetValue(elementLimits[0], out var elements)) elements.Add(element);
+                else byLimit[elementLimits[0]] = [element];
+            }
             var where = new List<string> { "pi.state = 'Running'" };
-            var waitElements = Add(waits);
-            // The idle threshold of the case's process (the configured ones, else the default).
-            string LimitOf(string alias) => keys.Length == 0
-                ? Add(defaultLimit)
-                : $"""
-                  COALESCE((SELECT l.t FROM unnest({Add(keys)}::text[], {Add(limits)}::timestamptz[]) AS l(k, t) WHERE l.k = {alias}.definition_key),
-                           {Add(defaultLimit)})
-                  """;
-            // A waiting token, other than a multi-instance's or a sub-process's own, at the element where it waits.
-            var waiting = $"w.state = 'Waiting' AND NOT w.is_multi_instance_root AND w.activity_id = ANY ({waitElements}::text[])";
+            // A waiting token, other than a multi-instance's root (a sub-process's own is not among the waits).
+            const string waiting = "w.state = 'Waiting' AND NOT w.is_multi_instance_root";
+            // The cases one of whose steps has waited since before its threshold, for the elements whose threshold is
+            // known: one range of ix_executions_waiting_activity per threshold, read from the index alone, once.
+            var idleCases = byLimit.Count == 0
+                ? "SELECT NULL::uuid WHERE false"
+                : string.Join("\n UNION ALL ", byLimit.Select(g =>
+                    $"SELECT w.instance_id FROM wf.executions w WHERE {waiting} AND w.activity_id = ANY ({Add(g.Value.ToArray())}::text[]) AND w.entered_at < {Add(g.Key)}"));
             // Idle: one of its steps has waited since before the threshold of the case's process.
-            string IdleTest(string alias) => $"""
-                EXISTS (SELECT 1 FROM wf.executions w WHERE w.instance_id = {alias}.id AND {waiting} AND w.entered_at < {LimitOf(alias)})
-                """;
+            string IdleTest(string alias)
+            {
+                if (mixed.Count == 0) return $"{alias}.id IN ({idleCases})";
+                var keys = settings.IdleDays.Keys.ToArray();
+                return $"""
+                    ({alias}.id IN ({idleCases})
+                     OR EXISTS (SELECT 1 FROM wf.executions w WHERE w.instance_id = {alias}.id AND {waiting} AND w.activity_id = ANY ({Add(mixed.ToArray())}::text[])
+                                  AND w.entered_at < COALESCE((SELECT l.t FROM unnest({Add(keys)}::text[], {Add(keys.Select(LimitFor).ToArray())}::timestamptz[]) AS l(k, t)
+                                                               WHERE l.k = {alias}.definition_key), {Add(LimitFor(""))})))
+                    """;
+            }
             var idle = reasons.Contains(StallReason.Idle);
             var incident = reasons.Contains(StallReason.Incident);
+            var incidentTest = "EXISTS (SELECT 1 FROM wf.incidents n WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)";
             if (stalled && reasons.Contains(StallReason.Overdue))
-                // Overdue tasks are common: walk the instances in order, test each (the overdue tasks are hashed once).
+                // Overdue tasks are common: walk the instances in order, test each (the overdue tasks, the idle cases and
+                // the incidents are each read once into a hash).
                 where.Add($"""
                     (EXISTS (SELECT 1 FROM wf.user_tasks t WHERE t.instance_id = pi.id AND t.state = 'Open' AND t.due_at < {Add(now.UtcDateTime)})
                      OR ({Add(idle)} AND {IdleTest("pi")})
-                     OR ({Add(incident)} AND EXISTS (SELECT 1 FROM wf.incidents n WHERE n.instance_id = pi.id AND n.resolved_at IS NULL)))
+                     OR ({Add(incident)} AND {incidentTest}))
                     """);
             else if (stalled)
             {
-                // Idle cases and incidents only: few, gathered first through their indexes (the tokens waiting since
-                // before the latest threshold, from the index alone; the case's own threshold, when thresholds differ by
-                // process) and, for a step, intersected with the cases waiting there (as rare together, common apart),
-                // then joined to the other filters and sorted.
+                // Idle cases and incidents only: few, gathered first through their indexes and, for a step, intersected
+                // with the cases waiting there (as rare together, common apart), then joined to the other filters and
+                // sorted. Mixed elements' tokens are gathered with the latest threshold, then tested case by case.
                 var atStep = stepElements is null
                     ? ""
                     : $"INTERSECT SELECT e.instance_id FROM wf.executions e WHERE e.state = 'Waiting' AND e.activity_id = ANY ({Add(stepElements)}::text[])";
+                var mixedCandidates = mixed.Count == 0
+                    ? ""
+                    : $"""
+                      UNION ALL
+                      SELECT w.instance_id FROM wf.executions w
+                       WHERE {Add(idle)} AND {waiting} AND w.activity_id = ANY ({Add(mixed.ToArray())}::text[])
+                         AND w.entered_at < {Add(waits.Values.SelectMany(k => k).Select(LimitFor).Append(LimitFor("")).Max())}
+                      """;
                 where.Add($"""
-                    pi.id IN (SELECT c.id FROM (SELECT w.instance_id AS id FROM wf.executions w {(keys.Length == 0 ? "" : "JOIN wf.process_instances i ON i.id = w.instance_id")}
-                                                WHERE {Add(idle)} AND {waiting} AND w.entered_at < {Add(latestLimit)}
-                                                      {(keys.Length == 0 ? "" : $"AND w.entered_at < {LimitOf("i")}")}
+                    pi.id IN (SELECT c.id FROM (SELECT i.instance_id AS id FROM ({idleCases}) i WHERE {Add(idle)}
+                                               {mixedCandidates}
                                                UNION ALL
                                                SELECT n.instance_id FROM wf.incidents n WHERE {Add(incident)} AND n.resolved_at IS NULL) c
                               {atStep})
                     """);
+                if (mixed.Count > 0)
+                    where.Add($"(({Add(incident)} AND {incidentTest}) OR ({Add(idle)} AND {IdleTest("pi")}))");
                 stepElements = null;
             }
             if (!string.IsNullOrWhiteSpace(query.ProcessKey)) where.Add($"pi.definition_key = {Add(query.ProcessKey.Trim())}");

@@ -58,7 +58,11 @@ public sealed class QueryTasksHandler(IPlieDbContext db, TimeProvider clock, ICu
     public async ValueTask<PagedResult<TaskView>> Handle(QueryTasksQuery query, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var tasks = TaskFilters.Open(db, user, now, query);
+        // A step's tasks are found through the index on (process key, element): for the process asked, or for each one.
+        var processKeys = !string.IsNullOrWhiteSpace(query.ElementId) && string.IsNullOrWhiteSpace(query.ProcessKey)
+            ? await db.ProcessDefinitions.AsNoTracking().Select(d => d.Key).Distinct().ToListAsync(ct)
+            : null;
+        var tasks = TaskFilters.Open(db, user, now, query, processKeys);
         // PostgreSQL sorts nulls last in ascending order: tasks without a due date come after the others.
         var (items, total) = await tasks
             .OrderBy(t => t.DueAt).ThenByDescending(t => t.Priority).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id)
@@ -76,7 +80,10 @@ public sealed class QueryTasksHandler(IPlieDbContext db, TimeProvider clock, ICu
 /// </remarks>
 internal static class TaskFilters
 {
-    public static IQueryable<UserTaskRecord> Open(IPlieDbContext db, ICurrentUser user, DateTimeOffset now, QueryTasksQuery query)
+    /// <param name="processKeys">With an element filter and no process: the deployed process keys (every task belongs to
+    /// one), so that the element is looked up under each key of the index on (process key, element).</param>
+    public static IQueryable<UserTaskRecord> Open(IPlieDbContext db, ICurrentUser user, DateTimeOffset now, QueryTasksQuery query,
+        IReadOnlyList<string>? processKeys = null)
     {
         var tasks = db.UserTasks.AsNoTracking().Where(t => t.State == UserTaskState.Open);
         // Those who do not oversee every case only ever see the tasks they may work.
@@ -99,7 +106,11 @@ internal static class TaskFilters
         }
         if (!string.IsNullOrWhiteSpace(query.ProcessKey)) tasks = tasks.Where(t => t.ProcessKey == query.ProcessKey);
         if (!string.IsNullOrWhiteSpace(query.BusinessKey)) tasks = tasks.Where(t => t.BusinessKey == query.BusinessKey);
-        if (!string.IsNullOrWhiteSpace(query.ElementId)) tasks = tasks.Where(t => t.ElementId == query.ElementId);
+        if (!string.IsNullOrWhiteSpace(query.ElementId))
+        {
+            tasks = tasks.Where(t => t.ElementId == query.ElementId);
+            if (processKeys is not null) tasks = tasks.Where(t => processKeys.Contains(t.ProcessKey));
+        }
         if (!string.IsNullOrWhiteSpace(query.TaskName)) tasks = tasks.Where(t => (t.Name ?? t.ElementId) == query.TaskName);
         if (!string.IsNullOrWhiteSpace(query.Antenne))
         {

@@ -1161,10 +1161,6 @@ namespace Plie.Infrastructure.Persistence.Migrations
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due"), new[] { "InstanceId" });
 
-                    b.HasIndex(new[] { "ElementId" }, "ix_user_tasks_open_element")
-                        .HasDatabaseName("ix_user_tasks_open_element")
-                        .HasFilter("state = 'Open'");
-
                     b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap")
                         .HasDatabaseName("ix_user_tasks_open_heatmap")
                         .HasFilter("state = 'Open'");

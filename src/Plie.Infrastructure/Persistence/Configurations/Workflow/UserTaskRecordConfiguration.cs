@@ -38,9 +38,9 @@ internal sealed class UserTaskRecordConfiguration : IEntityTypeConfiguration<Use
         // (an index-only scan).
         builder.HasIndex(x => new { x.ProcessKey, x.ElementId, x.CreatedAt }, "ix_user_tasks_open_heatmap")
             .IncludeProperties(x => x.DueAt).HasFilter(OpenFilter);
-        // The open tasks of one element, whatever the process (the task API's elementId filter). Supervision finds the
-        // cases at a step through the waiting tokens (ix_executions_waiting_activity), and no query looks tasks up by name.
-        builder.HasIndex(x => x.ElementId, "ix_user_tasks_open_element").HasFilter(OpenFilter);
+        // The open tasks of one element (the task API's elementId filter) are found through open_heatmap, under each
+        // deployed process key. Supervision finds the cases at a step through the waiting tokens
+        // (ix_executions_waiting_activity), and no query looks tasks up by name.
         // Supervision: the cases with an overdue task (an index-only range scan).
         builder.HasIndex(x => x.DueAt, "ix_user_tasks_open_due").IncludeProperties(x => x.InstanceId).HasFilter(OpenFilter);
     }

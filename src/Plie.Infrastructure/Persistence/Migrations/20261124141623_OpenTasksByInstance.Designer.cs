@@ -13,7 +13,7 @@ using Plie.Infrastructure.Persistence;
 namespace Plie.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(PlieDbContext))]
-    [Migration("20261124134943_OpenTasksByInstance")]
+    [Migration("20261124141623_OpenTasksByInstance")]
     partial class OpenTasksByInstance
     {
         /// <inheritdoc />
@@ -1163,10 +1163,6 @@ namespace Plie.Infrastructure.Persistence.Migrations
                         .HasFilter("state = 'Open'");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "DueAt" }, "ix_user_tasks_open_due"), new[] { "InstanceId" });
-
-                    b.HasIndex(new[] { "ElementId" }, "ix_user_tasks_open_element")
-                        .HasDatabaseName("ix_user_tasks_open_element")
-                        .HasFilter("state = 'Open'");
 
                     b.HasIndex(new[] { "ProcessKey", "ElementId", "CreatedAt" }, "ix_user_tasks_open_heatmap")
                         .HasDatabaseName("ix_user_tasks_open_heatmap")

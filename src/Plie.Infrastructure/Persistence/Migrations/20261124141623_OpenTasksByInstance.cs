@@ -15,6 +15,11 @@ namespace Plie.Infrastructure.Persistence.Migrations
                 schema: "wf",
                 table: "user_tasks");
 
+            migrationBuilder.DropIndex(
+                name: "ix_user_tasks_open_element",
+                schema: "wf",
+                table: "user_tasks");
+
             migrationBuilder.CreateIndex(
                 name: "ix_user_tasks_instance_id",
                 schema: "wf",
@@ -36,6 +41,13 @@ namespace Plie.Infrastructure.Persistence.Migrations
                 schema: "wf",
                 table: "user_tasks",
                 column: "instance_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_tasks_open_element",
+                schema: "wf",
+                table: "user_tasks",
+                column: "element_id",
+                filter: "state = 'Open'");
         }
     }
 }
