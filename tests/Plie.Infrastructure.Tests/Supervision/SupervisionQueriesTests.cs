@@ -174,44 +174,68 @@ public sealed class SupervisionQueriesTests : IAsyncLifetime
         Assert.Equal("conseiller.grande-synthe", Assert.Single(a.Steps).Assignee);
     }
 
-    [Fact]
-    public async Task Longest_waiting_first_sorts_the_cases_by_how_long_they_have_not_moved()
+    /// <summary>
+    /// « suivi »: two tasks in a row, the first with the same id as the intake's first interview, so that its cases are
+    /// judged by the default threshold (30 days) where the intake's are by 7.
+    /// </summary>
+    private const string Suivi = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="test">
+          <bpmn:process id="suivi" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Task_FirstInterview" />
+            <bpmn:userTask id="Task_FirstInterview" name="Entretien de suivi" camunda:candidateGroups="conseiller" />
+            <bpmn:sequenceFlow id="f2" sourceRef="Task_FirstInterview" targetRef="Task_Review" />
+            <bpmn:userTask id="Task_Review" name="Bilan" camunda:candidateGroups="conseiller" />
+            <bpmn:sequenceFlow id="f3" sourceRef="Task_Review" targetRef="end" />
+            <bpmn:endEvent id="end" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    /// <summary>Deploys « suivi » and starts a case of it on <paramref name="day"/> (days after Monday 2 March).</summary>
+    private async Task<Guid> StartSuiviAsync(int day)
     {
+        await _host.DeployAsync(Suivi);
+        var now = _host.Clock.GetUtcNow();
+        _host.Clock.Set(Monday2March.AddDays(day));
+        var started = await _host.With(e => e.StartAsync("suivi", null, null, "responsable"));
+        _host.Clock.Set(now);
+        return started.Id;
+    }
+
+    private Task<UserTaskRecord> OpenTaskAsync(Guid instanceId) => _host.Db(db => db.UserTasks.AsNoTracking()
+        .SingleAsync(t => t.InstanceId == instanceId && t.State == UserTaskState.Open));
+
+    [Fact]
+    public async Task Longest_waiting_first_sorts_the_cases_by_how_long_their_step_has_waited()
+    {
+        // S starts on day 1, but its first task is done on day 15: it waits since then. C's task is given to someone
+        // today (day 16): that is activity, not a move, so C still waits since day 12.
+        var s = await StartSuiviAsync(day: 1);
+        _host.Clock.Set(Monday2March.AddDays(15));
+        await _host.Do(async e => await e.CompleteTaskAsync((await OpenTaskAsync(s)).Id, null, "conseiller.dunkerque"));
+        _host.Clock.Set(Monday2March.AddDays(16));
+        await _host.Do(async e => await e.AssignTaskAsync((await OpenTaskAsync(_c.ProcessInstanceId)).Id, "conseiller.grande-synthe", "responsable"));
+
+        Assert.Equal([_a.ProcessInstanceId, s, _b.ProcessInstanceId, _c.ProcessInstanceId],
+            await StalledIds(new StalledCasesQuery(StalledOnly: false)));
+        var page = await Query(new StalledCasesQuery(StalledOnly: false, Sort: StalledSort.LongestIdleFirst));
+        Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId, _c.ProcessInstanceId, s], page.Items.Select(c => c.InstanceId));
+        Assert.Equal([0, 10, 12, 15], page.Items.Select(c => (c.WaitingSince - Monday2March).Days));
+        // At a step: how long the case has waited there.
         Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId, _c.ProcessInstanceId],
             await StalledIds(new StalledCasesQuery(Step: "Task_FirstInterview", StalledOnly: false, Sort: StalledSort.LongestIdleFirst)));
-        // C was oriented last, so it waits the least, whatever its activity: assigning its task does not move it up.
-        var task = await _host.Db(db => db.UserTasks.AsNoTracking()
-            .SingleAsync(t => t.InstanceId == _c.ProcessInstanceId && t.State == UserTaskState.Open));
-        await _host.Do(e => e.AssignTaskAsync(task.Id, "conseiller.grande-synthe", "responsable"));
-        Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId, _c.ProcessInstanceId],
-            await StalledIds(new StalledCasesQuery(StalledOnly: false, Sort: StalledSort.LongestIdleFirst)));
-        Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId],
-            await StalledIds(new StalledCasesQuery(Sort: StalledSort.LongestIdleFirst)));
-        var page = await Query(new StalledCasesQuery(StalledOnly: false, Sort: StalledSort.LongestIdleFirst));
-        Assert.Equal([Monday2March, Monday2March.AddDays(10), Monday2March.AddDays(12)], page.Items.Select(c => c.WaitingSince));
+        // Stuck ones only: A (overdue, idle) and B (incident).
+        Assert.Equal([_a.ProcessInstanceId, _b.ProcessInstanceId], await StalledIds(new StalledCasesQuery(Sort: StalledSort.LongestIdleFirst)));
     }
 
     [Fact]
     public async Task An_element_id_shared_by_processes_with_different_thresholds_is_judged_by_the_case_s_own_process()
     {
-        // A « suivi » process (default threshold: 30 days) whose task has the same id as the intake's first interview
-        // (threshold 7). Its case waits there since Monday 2 March too, like A.
-        const string suivi = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="test">
-              <bpmn:process id="suivi" isExecutable="true">
-                <bpmn:startEvent id="start" />
-                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Task_FirstInterview" />
-                <bpmn:userTask id="Task_FirstInterview" name="Entretien de suivi" camunda:candidateGroups="conseiller" />
-                <bpmn:sequenceFlow id="f2" sourceRef="Task_FirstInterview" targetRef="end" />
-                <bpmn:endEvent id="end" />
-              </bpmn:process>
-            </bpmn:definitions>
-            """;
-        Assert.True((await _host.DeployAsync(suivi)).Created);
-        _host.Clock.Set(Monday2March);
-        var followUp = await _host.With(e => e.StartAsync("suivi", null, null, "responsable"));
-        _host.Clock.Set(Monday2March.AddDays(16));
+        // A « suivi » case (default threshold: 30 days) waits at a task with the same id as the intake's first interview
+        // (threshold 7) since Monday 2 March, like A.
+        var followUp = await StartSuiviAsync(day: 0);
 
         // 16 days: A (intake, 7) is idle, the « suivi » case (30) is not; gathered or walked, the same answer.
         Assert.Equal([_a.ProcessInstanceId], await StalledIds(new StalledCasesQuery([StallReason.Idle])));
@@ -220,10 +244,10 @@ public sealed class SupervisionQueriesTests : IAsyncLifetime
 
         // 31 days: the « suivi » case is idle too.
         _host.Clock.Set(Monday2March.AddDays(31));
-        Assert.Contains(followUp.Id, await StalledIds(new StalledCasesQuery([StallReason.Idle])));
-        Assert.Contains(followUp.Id, await StalledIds(new StalledCasesQuery()));
+        Assert.Contains(followUp, await StalledIds(new StalledCasesQuery([StallReason.Idle])));
+        Assert.Contains(followUp, await StalledIds(new StalledCasesQuery()));
         var row = (await Query(new StalledCasesQuery([StallReason.Idle], ProcessKey: "suivi"))).Items.Single();
-        Assert.Equal((followUp.Id, 30, Monday2March), (row.InstanceId, row.IdleDays, row.WaitingSince));
+        Assert.Equal((followUp, 30, Monday2March), (row.InstanceId, row.IdleDays, row.WaitingSince));
     }
 
     [Fact]

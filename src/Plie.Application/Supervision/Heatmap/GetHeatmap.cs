@@ -58,9 +58,8 @@ public sealed class GetHeatmapHandler(IPlieDbContext db, ICurrentUser user, Time
         var now = clock.GetUtcNow();
         var utcNow = now.UtcDateTime;
         // Waits other than user tasks (timers, messages, async jobs, called processes) are tokens; user tasks are counted
-        // from the open tasks, which carry the due date. A sub-process's own token is left out: its cases are counted
-        // where they wait inside it.
-        var otherWaits = model.Nodes.Values.Where(n => n is not UserTask and not SubProcess).Select(n => n.Id).ToArray();
+        // from the open tasks, which carry the due date.
+        var otherWaits = model.Nodes.Values.Where(n => WaitElements.CanWait(n) && n is not UserTask).Select(n => n.Id).ToArray();
         var allVersions = query.Version is null;
         // Tokens have no process key: they are matched to this process through their instance, unless no other
         // deployed process has elements of these ids (then the instance join, the costly part, is skipped).

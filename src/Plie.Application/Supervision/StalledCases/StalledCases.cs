@@ -4,7 +4,6 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Plie.Application.Common;
 using Plie.Application.Workflow;
-using Plie.Workflow.Model;
 using Plie.Workflow.Ports;
 using Plie.Workflow.Runtime;
 
@@ -148,9 +147,8 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
     }
 
     /// <summary>
-    /// What the deployed processes (the process asked, if any) can wait at — tasks, catch events, gateways (a join),
-    /// called processes; not the events a token only passes, nor an embedded sub-process, whose own token waits while the
-    /// case moves inside it — with the keys of the processes that have each of them. And the elements a step filter
+    /// What the deployed processes (the process asked, if any) can wait at (<see cref="WaitElements"/>), with the keys of
+    /// the processes that have each of them. And the elements a step filter
     /// names: an element id as it is, and every element whose name contains the text, ignoring case and accents
     /// (« validation » finds « Validation par le Responsable Accompagnement »). Matching on the models, not on the rows,
     /// lets the query test one indexed column of the tokens.
@@ -167,7 +165,7 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
             if (await definitions.GetAsync(id, store, ct) is { } definition)
                 foreach (var node in definition.Model.Nodes.Values)
                 {
-                    if (node is not (StartEvent or EndEvent or BoundaryEvent or SubProcess))
+                    if (WaitElements.CanWait(node))
                     {
                         if (!waits.TryGetValue(node.Id, out var keys)) waits[node.Id] = keys = new HashSet<string>(StringComparer.Ordinal);
                         keys.Add(definition.Definition.Key);
@@ -261,7 +259,7 @@ public sealed class StalledCasesHandler(IPlieDbContext db, ICurrentUser user, Ti
                       UNION ALL
                       SELECT w.instance_id FROM wf.executions w
                        WHERE {Add(idle)} AND {waiting} AND w.activity_id = ANY ({Add(mixed.ToArray())}::text[])
-                         AND w.entered_at < {Add(waits.Values.SelectMany(k => k).Select(LimitFor).Append(LimitFor("")).Max())}
+                         AND w.entered_at < {Add(mixed.SelectMany(e => waits[e]).Select(LimitFor).Max())}
                       """;
                 where.Add($"""
                     pi.id IN (SELECT c.id FROM (SELECT i.instance_id AS id FROM ({idleCases}) i WHERE {Add(idle)}
