@@ -207,6 +207,17 @@ internal static class Bench
         return (T)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>How many times autovacuum has vacuumed and analyzed each table so far.</summary>
+    public static async Task<Dictionary<string, (long Vacuums, long Analyzes)>> AutovacuumCountsAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "select schemaname || '.' || relname, autovacuum_count, autoanalyze_count from pg_stat_user_tables");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var counts = new Dictionary<string, (long, long)>();
+        while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        return counts;
+    }
+
     public static async Task<List<Guid>> GuidsAsync(NpgsqlDataSource db, string sql, CancellationToken ct, params object[] parameters)
     {
         await using var command = db.CreateCommand(sql);

@@ -127,7 +127,8 @@ try
     if (statements) options.Settings["shared_preload_libraries"] = "pg_stat_statements";
     foreach (var (name, value) in serverSettings) options.Settings[name] = value;
     pg = await LocalPostgres.StartAsync(options, null, ct);
-    Console.WriteLine($"PostgreSQL {pg.BinDirectory} on port {pg.Port}, data in {pg.DataDirectory} (durable: fsync, synchronous_commit on)");
+    Console.WriteLine($"PostgreSQL {pg.BinDirectory} on port {pg.Port}, data in {pg.DataDirectory} (durable: fsync, synchronous_commit on; " +
+                      $"shared_buffers {(serverSettings.TryGetValue("shared_buffers", out var buffers) ? buffers : options.SharedBuffersMb + " MB, the app's default for this machine")})");
 
     var services = new ServiceCollection();
     services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
@@ -191,6 +192,7 @@ try
     await Bench.SettleAsync(db, ct);
     const string Checkpoints = "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter";
     var checkpointsBefore = await Bench.ScalarAsync<long>(db, Checkpoints, ct);
+    var autovacuumBefore = await Bench.AutovacuumCountsAsync(db, ct);
     if (statements)
         await using (var reset = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()"))
             await reset.ExecuteNonQueryAsync(ct);
@@ -233,7 +235,9 @@ try
     for (var r = 0; r < rounds; r++)
         Console.WriteLine($"  round {r + 1}: raw {rawRounds[r].PerSecond,7:F0}/s, steps {stepRounds[r].PerSecond,6:F0}/s, " +
                           $"ratio {stepRounds[r].PerSecond / rawRounds[r].PerSecond:F3}; by hand {sqlRounds[r].PerSecond,6:F0}/s, " +
-                          $"ratio {sqlRounds[r].PerSecond / rawRounds[r].PerSecond:F3}");
+                          $"ratio {sqlRounds[r].PerSecond / rawRounds[r].PerSecond:F3}; CPU per op, app + PostgreSQL: " +
+                          $"raw {rawRounds[r].AppMsPerOp:F2} + {rawRounds[r].PostgresMsPerOp:F2}, steps {stepRounds[r].AppMsPerOp:F2} + " +
+                          $"{stepRounds[r].PostgresMsPerOp:F2}, by hand {sqlRounds[r].AppMsPerOp:F2} + {sqlRounds[r].PostgresMsPerOp:F2} ms");
     var raw = Bench.Result.Sum(rawRounds);
     var steps = Bench.Result.Sum(stepRounds);
     var sqlSteps = Bench.Result.Sum(sqlRounds);
@@ -252,6 +256,13 @@ try
     // A checkpoint during the window makes the steps write full-page images of the pages they touch first (each step
     // touches pages no other step touched): more WAL and PostgreSQL CPU per step. Said, to read outliers.
     Console.WriteLine($"  checkpoints during the rounds: {await Bench.ScalarAsync<long>(db, Checkpoints, ct) - checkpointsBefore}");
+    // Autovacuum's workers are PostgreSQL CPU too, counted in whichever figure's window they run.
+    var autovacuumAfter = await Bench.AutovacuumCountsAsync(db, ct);
+    Console.WriteLine("  autovacuum during the rounds (table: vacuums, analyzes): " + string.Join(", ", autovacuumAfter
+        .Where(a => a.Value != autovacuumBefore.GetValueOrDefault(a.Key))
+        .Select(a => $"{a.Key}: {a.Value.Vacuums - autovacuumBefore.GetValueOrDefault(a.Key).Vacuums}, " +
+                     $"{a.Value.Analyzes - autovacuumBefore.GetValueOrDefault(a.Key).Analyzes}")
+        .DefaultIfEmpty("none")));
 
     // An instance update is HOT (no index entry written) only when no indexed column changes and its page has room.
     Console.WriteLine("  instance updates HOT: " + await Bench.ScalarAsync<string>(db,

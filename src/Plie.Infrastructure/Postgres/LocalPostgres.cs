@@ -92,6 +92,16 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// <summary>Connection string for the <c>postgres</c> maintenance database.</summary>
     public string AdminConnectionString { get; }
 
+    /// <summary>
+    /// The default shared_buffers, in MB: an eighth of the memory this process may use (the machine's, or its container's
+    /// limit), no less than initdb's 128 MB and no more than 1 GB. Pages are only allocated as the server uses them.
+    /// </summary>
+    public static int DefaultSharedBuffersMb()
+    {
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        return available <= 0 ? 128 : (int)Math.Clamp(available / 8 / (1024 * 1024), 128, 1024);
+    }
+
     /// <summary>~/.local/share/plie/postgres (LocalApplicationData/plie/postgres).</summary>
     public static string DefaultDataDirectory() =>
         Path.Combine(
@@ -490,6 +500,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"port = {port}")
             .AppendLine(CultureInfo.InvariantCulture, $"unix_socket_directories = {QuoteConfigString(socketDirectory)}")
             .AppendLine(CultureInfo.InvariantCulture, $"max_connections = {options.MaxConnections}")
+            .AppendLine(CultureInfo.InvariantCulture, $"shared_buffers = '{options.SharedBuffersMb}MB'")
             .AppendLine(CultureInfo.InvariantCulture, $"fsync = {durability}")
             .AppendLine(CultureInfo.InvariantCulture, $"synchronous_commit = {durability}")
             .AppendLine(CultureInfo.InvariantCulture, $"full_page_writes = {durability}");
@@ -878,6 +889,13 @@ public sealed class LocalPostgresOptions
 
     /// <summary>PostgreSQL's max_connections.</summary>
     public int MaxConnections { get; set; } = 200;
+
+    /// <summary>
+    /// PostgreSQL's shared_buffers, in MB: by default <see cref="LocalPostgres.DefaultSharedBuffersMb"/>, an eighth of the
+    /// memory this process may use, between initdb's 128 MB and 1 GB (docs/benchmarks.md, session 12: with 128 MB a
+    /// step's pages are read back from the OS and written out by the backends once the cases outgrow the buffers).
+    /// </summary>
+    public int SharedBuffersMb { get; set; } = LocalPostgres.DefaultSharedBuffersMb();
 
     /// <summary>
     /// Whether disposing the <see cref="LocalPostgres"/> stops the server. Only a server started by that

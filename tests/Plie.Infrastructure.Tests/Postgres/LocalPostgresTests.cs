@@ -42,6 +42,11 @@ public sealed class LocalPostgresTests : IAsyncLifetime
         Assert.Equal("postgres", await ScalarAsync(server.AdminConnectionString, "select current_database()"));
         Assert.Equal("on", await ScalarAsync(server.ConnectionString, "show fsync"));
         Assert.Equal("127.0.0.1", await ScalarAsync(server.ConnectionString, "show listen_addresses"));
+        // Buffers sized from the memory, not initdb's 128 MB whatever the machine.
+        var buffersMb = LocalPostgres.DefaultSharedBuffersMb();
+        Assert.InRange(buffersMb, 128, 1024);
+        Assert.Equal(buffersMb.ToString(System.Globalization.CultureInfo.InvariantCulture), await ScalarAsync(server.ConnectionString,
+            "select (setting::bigint * 8 / 1024)::text from pg_settings where name = 'shared_buffers'"));
     }
 
     [Fact]
@@ -58,7 +63,7 @@ public sealed class LocalPostgresTests : IAsyncLifetime
     [Fact]
     public async Task Settings_given_are_applied_after_plies_own()
     {
-        var options = new LocalPostgresOptions { DataDirectory = DataDirectory(), Durable = false };
+        var options = new LocalPostgresOptions { DataDirectory = DataDirectory(), Durable = false, SharedBuffersMb = 200 };
         options.Settings["work_mem"] = "7MB";
         options.Settings["fsync"] = "on"; // Plie's own say off for a throwaway cluster: the later line wins
         options.Settings["application_name"] = "it's plie"; // quoted as PostgreSQL wants
@@ -66,6 +71,7 @@ public sealed class LocalPostgresTests : IAsyncLifetime
         _servers.Add(server);
 
         Assert.Equal("7MB", await ScalarAsync(server.ConnectionString, "show work_mem"));
+        Assert.Equal("200MB", await ScalarAsync(server.ConnectionString, "show shared_buffers"));
         Assert.Equal("on", await ScalarAsync(server.ConnectionString, "show fsync"));
         Assert.Equal("it's plie", await ScalarAsync(server.AdminConnectionString, "select setting from pg_settings where name = 'application_name'"));
     }
