@@ -182,6 +182,28 @@ internal static class Bench
         }
     }
 
+    /// <summary>Turns autovacuum off or back to the cluster's setting (ALTER SYSTEM, then a reload).</summary>
+    public static async Task SetAutovacuumAsync(NpgsqlDataSource db, bool on, CancellationToken ct)
+    {
+        foreach (var sql in (string[])[on ? "ALTER SYSTEM RESET autovacuum" : "ALTER SYSTEM SET autovacuum = off", "SELECT pg_reload_conf()"])
+        {
+            await using var command = db.CreateCommand(sql);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary><c>VACUUM (ANALYZE)</c> of the tables; returns the PostgreSQL CPU it took, in ms.</summary>
+    public static async Task<double> VacuumAnalyzeAsync(NpgsqlDataSource db, string postgresDataDirectory, string tables, CancellationToken ct)
+    {
+        var before = Cpu.Now(postgresDataDirectory);
+        await using (var command = db.CreateCommand($"VACUUM (ANALYZE) {tables}"))
+        {
+            command.CommandTimeout = 600;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        return Cpu.Now(postgresDataDirectory).PostgresMs - before.PostgresMs;
+    }
+
     /// <summary>
     /// With --statements: the statements run since the reset (raw commits and steps), by total execution time, with their
     /// mean execution time. pg_stat_statements adds its own cost to each statement: figures of such a run are for

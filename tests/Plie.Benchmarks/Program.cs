@@ -193,6 +193,12 @@ try
     const string Checkpoints = "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter";
     var checkpointsBefore = await Bench.ScalarAsync<long>(db, Checkpoints, ct);
     var autovacuumBefore = await Bench.AutovacuumCountsAsync(db, ct);
+    // Autovacuum wakes once a minute and, once the rounds' updates have crossed its thresholds, spends about a second of
+    // CPU on the engine's tables in one burst (VACUUM and ANALYZE: session 12 read it in the server's log). That is about
+    // 1 % of the CPU of the steps that made the work, but it lands in whichever window is running, and with this
+    // benchmark's timing it fell in the engine's rounds, not in the raw commits' or the steps by hand. So it is paused
+    // during the rounds, done after them (VACUUM ANALYZE), and its CPU is charged to the operations that made it below.
+    await Bench.SetAutovacuumAsync(db, on: false, ct);
     if (statements)
         await using (var reset = db.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()"))
             await reset.ExecuteNonQueryAsync(ct);
@@ -263,6 +269,17 @@ try
         .Select(a => $"{a.Key}: {a.Value.Vacuums - autovacuumBefore.GetValueOrDefault(a.Key).Vacuums}, " +
                      $"{a.Value.Analyzes - autovacuumBefore.GetValueOrDefault(a.Key).Analyzes}")
         .DefaultIfEmpty("none")));
+    await Bench.SetAutovacuumAsync(db, on: true, ct);
+    // The cleanup the rounds (and their warm-ups) left, done now and charged to them: the engine's tables to the steps
+    // (engine and by hand), the raw commits' table to the raw commits.
+    var stepsCleanupMs = await Bench.VacuumAnalyzeAsync(db, pg.DataDirectory,
+        "wf.process_instances, wf.executions, wf.variables, wf.user_tasks, wf.history_events", ct);
+    var rawCleanupMs = await Bench.VacuumAnalyzeAsync(db, pg.DataDirectory, "bench_raw", ct);
+    var rawDone = await Bench.ScalarAsync<long>(db, "select count(*) from bench_raw", ct);
+    var cleanupPerStep = stepsCleanupMs / Math.Max(1, done);
+    var cleanupPerRaw = rawCleanupMs / Math.Max(1, rawDone);
+    Console.WriteLine($"  cleanup after the rounds (VACUUM ANALYZE): engine's tables {stepsCleanupMs:F0} ms of PostgreSQL CPU for {done} steps, " +
+                      $"{cleanupPerStep:F3} ms per step; bench_raw {rawCleanupMs:F0} ms for {rawDone} commits, {cleanupPerRaw:F4} ms per commit");
 
     // An instance update is HOT (no index entry written) only when no indexed column changes and its page has room.
     Console.WriteLine("  instance updates HOT: " + await Bench.ScalarAsync<string>(db,
@@ -288,6 +305,11 @@ try
     Console.WriteLine($"step_ratio          {stepRatio,10:F3}   steps / raw commits");
     Console.WriteLine($"start_ratio         {startRatio,10:F3}   starts / raw commits");
     var sqlStepRatio = sqlSteps.PerSecond / raw.PerSecond;
+    // The step ratio with the cleanup charged: each figure slowed by the share of CPU its cleanup adds to an operation
+    // (both are bound by the CPU here).
+    var chargedStepRatio = steps.PerSecond * steps.CpuMsPerOp / (steps.CpuMsPerOp + cleanupPerStep)
+                           / (raw.PerSecond * raw.CpuMsPerOp / (raw.CpuMsPerOp + cleanupPerRaw));
+    Console.WriteLine($"step_ratio_cleanup_charged {chargedStepRatio,3:F3}   the step ratio with each side's cleanup CPU added to its operations");
     Console.WriteLine($"sql_step_ratio      {sqlStepRatio,10:F3}   steps by hand / raw commits: " + (byHandHistory
                           ? "the ceiling of step_ratio with these statements " : "the step by hand WITHOUT its history ") +
                       $"(CPU per step by hand: app {sqlSteps.AppMsPerOp:F3} ms, PostgreSQL {sqlSteps.PostgresMsPerOp:F3} ms)");
@@ -341,9 +363,10 @@ try
 
     var supervised = supervision ? await RunSupervisionAsync() : null;
 
-    var stepPass = stepRatio >= 0.25;
+    // Conservative: the floor holds only if it holds with the cleanup charged too.
+    var stepPass = Math.Min(stepRatio, chargedStepRatio) >= 0.25;
     var rssPass = !memory || rss <= 300;
-    Console.WriteLine($"Floor: step_ratio {stepRatio:F3} >= 0.25 (aim 0.5): {Verdict(stepPass)}");
+    Console.WriteLine($"Floor: step_ratio {stepRatio:F3} >= 0.25 (aim 0.5), and with the cleanup charged {chargedStepRatio:F3}: {Verdict(stepPass)}");
     if (memory) Console.WriteLine($"Floor: rss_mb_100k_waiting {rss:F1} <= 300 MB: {Verdict(rssPass)}");
     Console.WriteLine(JsonSerializer.Serialize(new
     {
@@ -356,6 +379,7 @@ try
         stalled_p95_ms = supervised?.Stalled.P95,
         heatmap_p95_ms = supervised?.Heatmap.P95,
         sql_step_ratio = Math.Round(sqlStepRatio, 3),
+        step_ratio_cleanup_charged = Math.Round(chargedStepRatio, 3),
         by_hand_history = byHandHistory ? "rows" : "none",
         runtime,
     }));
