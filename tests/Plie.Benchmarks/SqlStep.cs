@@ -19,7 +19,7 @@ namespace Plie.Benchmarks;
 internal static class SqlStep
 {
     private const string Touch = """
-        UPDATE wf.process_instances SET revision = revision + $3, last_activity_at = $1 WHERE id = (SELECT instance_id FROM wf.user_tasks WHERE id = $2) RETURNING id, business_key, definition_id, definition_key, definition_version, end_reason, ended_at, last_activity_at, parent_execution_id, parent_instance_id, revision, started_at, started_by, state
+        UPDATE wf.process_instances SET revision = revision + 1, last_activity_at = $2 WHERE id = (SELECT instance_id FROM wf.user_tasks WHERE id = $1) RETURNING id, business_key, definition_id, definition_key, definition_version, end_reason, ended_at, last_activity_at, parent_execution_id, parent_instance_id, revision, started_at, started_by, state
         """;
     private const string Executions = """
         SELECT id, activity_id, arrived_via, entered_at, instance_id, is_multi_instance_root, loop_counter, parent_id, state FROM wf.executions WHERE instance_id = (SELECT instance_id FROM wf.user_tasks WHERE id = $1)
@@ -63,7 +63,7 @@ internal static class SqlStep
         var taskRevision = -1;
         await using (var load = new NpgsqlBatch(connection, transaction))
         {
-            load.BatchCommands.Add(Command(Touch, now, taskId, 1));
+            load.BatchCommands.Add(Command(Touch, taskId, now));
             load.BatchCommands.Add(Command(Executions, taskId));
             load.BatchCommands.Add(Command(Variables, taskId));
             load.BatchCommands.Add(Command(Tasks, taskId));

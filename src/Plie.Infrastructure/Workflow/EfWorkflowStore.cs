@@ -95,24 +95,26 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             throw new InvalidOperationException("LockAndLoadAsync locks the instance until the transaction ends: begin one first.");
 
         var load = InstanceLoad.For(db);
-        var connection = db.GetService<IRelationalConnection>();
-        var command = connection.RentCommand();
-        command.PopulateFrom(instanceId.HasValue ? load.ByInstance : load.ByTask);
-        var parameters = new Dictionary<string, object?>
+        var database = db.Database;
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)database.GetDbConnection(),
+            (NpgsqlTransaction)database.CurrentTransaction.GetDbTransaction());
+        batch.Timeout = database.GetCommandTimeout() ?? batch.Timeout;
+        var first = true;
+        foreach (var sql in instanceId.HasValue ? load.ByInstance : load.ByTask)
         {
-            [InstanceLoad.IdParameter] = instanceId ?? taskId, [InstanceLoad.TouchedAtParameter] = touchedAt.ToUniversalTime(),
-        };
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = (instanceId ?? taskId)!.Value });
+            if (first) command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = touchedAt.ToUniversalTime() });
+            first = false;
+            batch.BatchCommands.Add(command);
+        }
         ProcessInstanceRecord instance;
         var executions = new List<ExecutionRecord>();
         var variables = new List<VariableRecord>();
         var tasks = new List<UserTaskRecord>();
-        try
+        // On the context's connection and in its transaction, one round trip.
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            // Through EF's command pipeline (its connection and transaction, logging, interceptors), one round trip.
-            await using var result = await command.ExecuteReaderAsync(new RelationalCommandParameterObject(
-                connection, parameters, readerColumns: null, db, db.GetService<IRelationalCommandDiagnosticsLogger>(),
-                CommandSource.FromSqlQuery), ct);
-            var reader = result.DbDataReader;
             if (!await reader.ReadAsync(ct))
                 return null;
             instance = load.Instances.Read(reader);
@@ -125,10 +127,6 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
                 tasks.Add(load.Tasks.Read(reader));
-        }
-        finally
-        {
-            connection.ReturnCommand(command);
         }
 
         // A step's first load finds the context tracking nothing: then there is nothing to look up (the local views
