@@ -892,8 +892,8 @@ public sealed class LocalPostgresOptions
 
     /// <summary>
     /// PostgreSQL's shared_buffers, in MB: by default <see cref="LocalPostgres.DefaultSharedBuffersMb"/>, an eighth of the
-    /// memory this process may use, between initdb's 128 MB and 1 GB (docs/benchmarks.md, session 12: with 128 MB a
-    /// step's pages are read back from the OS and written out by the backends once the cases outgrow the buffers).
+    /// memory this process may use, between initdb's 128 MB and 1 GB (docs/benchmarks.md, session 12: with 128 MB,
+    /// PostgreSQL spent more CPU per engine step once the cases outgrew the buffers).
     /// </summary>
     public int SharedBuffersMb { get; set; } = LocalPostgres.DefaultSharedBuffersMb();
 
