@@ -195,7 +195,7 @@ try
     var autovacuumBefore = await Bench.AutovacuumCountsAsync(db, ct);
     // Autovacuum wakes once a minute and, once the rounds' updates have crossed its thresholds, spends about a second of
     // CPU on the engine's tables in one burst (VACUUM and ANALYZE: session 12 read it in the server's log). That is about
-    // 1 % of the CPU of the steps that made the work, but it lands in whichever window is running, and with this
+    // 2 % of the CPU of the steps that made the work, but it lands in whichever window is running, and with this
     // benchmark's timing it fell in the engine's rounds, not in the raw commits' or the steps by hand. So it is paused
     // during the rounds, done after them (VACUUM ANALYZE), and its CPU is charged to the operations that made it below.
     await Bench.SetAutovacuumAsync(db, on: false, ct);
