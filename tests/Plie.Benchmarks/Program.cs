@@ -272,8 +272,7 @@ try
     await Bench.SetAutovacuumAsync(db, on: true, ct);
     // The cleanup the rounds (and their warm-ups) left, done now and charged to them: the engine's tables to the steps
     // (engine and by hand), the raw commits' table to the raw commits.
-    var stepsCleanupMs = await Bench.VacuumAnalyzeAsync(db, pg.DataDirectory,
-        "wf.process_instances, wf.executions, wf.variables, wf.user_tasks, wf.history_events", ct);
+    var stepsCleanupMs = await Bench.VacuumAnalyzeAsync(db, pg.DataDirectory, Bench.EngineTables, ct);
     var rawCleanupMs = await Bench.VacuumAnalyzeAsync(db, pg.DataDirectory, "bench_raw", ct);
     var rawDone = await Bench.ScalarAsync<long>(db, "select count(*) from bench_raw", ct);
     var cleanupPerStep = stepsCleanupMs / Math.Max(1, done);

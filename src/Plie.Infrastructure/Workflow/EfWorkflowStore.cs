@@ -96,18 +96,9 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
 
         var load = InstanceLoad.For(db);
         var database = db.Database;
-        await using var batch = new NpgsqlBatch((NpgsqlConnection)database.GetDbConnection(),
-            (NpgsqlTransaction)database.CurrentTransaction.GetDbTransaction());
+        await using var batch = load.Batch((NpgsqlConnection)database.GetDbConnection(),
+            (NpgsqlTransaction)database.CurrentTransaction.GetDbTransaction(), (instanceId ?? taskId)!.Value, taskId.HasValue, touchedAt);
         batch.Timeout = database.GetCommandTimeout() ?? batch.Timeout;
-        var first = true;
-        foreach (var sql in instanceId.HasValue ? load.ByInstance : load.ByTask)
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = (instanceId ?? taskId)!.Value });
-            if (first) command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = touchedAt.ToUniversalTime() });
-            first = false;
-            batch.BatchCommands.Add(command);
-        }
         ProcessInstanceRecord instance;
         var executions = new List<ExecutionRecord>();
         var variables = new List<VariableRecord>();

@@ -27,9 +27,9 @@ internal sealed class InstanceLoad
         Executions = new RowReader<ExecutionRecord>(model, sql);
         Variables = new RowReader<VariableRecord>(model, sql);
         Tasks = new RowReader<UserTaskRecord>(model, sql);
-        ByInstance = Build("$1");
+        _byInstance = Build("$1");
         // The task's instance, whatever the task's state (a closed task is a conflict, not a missing one).
-        ByTask = Build($"(SELECT {Tasks.Column(nameof(UserTaskRecord.InstanceId))} FROM {Tasks.Table} WHERE {Tasks.Column(nameof(UserTaskRecord.Id))} = $1)");
+        _byTask = Build($"(SELECT {Tasks.Column(nameof(UserTaskRecord.InstanceId))} FROM {Tasks.Table} WHERE {Tasks.Column(nameof(UserTaskRecord.Id))} = $1)");
     }
 
     public RowReader<ProcessInstanceRecord> Instances { get; }
@@ -37,11 +37,23 @@ internal sealed class InstanceLoad
     public RowReader<VariableRecord> Variables { get; }
     public RowReader<UserTaskRecord> Tasks { get; }
 
-    /// <summary>The four statements by instance id: <c>$1</c> is the instance id, <c>$2</c> (first statement only) the step's time.</summary>
-    public IReadOnlyList<string> ByInstance { get; }
+    // The four statements by instance id and by task id: $1 is the id, $2 (the touch only) the step's time.
+    private readonly string[] _byInstance;
+    private readonly string[] _byTask;
 
-    /// <summary>The four statements by task id: <c>$1</c> is a task id, <c>$2</c> (first statement only) the step's time.</summary>
-    public IReadOnlyList<string> ByTask { get; }
+    /// <summary>The load of the instance <paramref name="id"/> (or of the task <paramref name="id"/>'s instance), touched at <paramref name="touchedAt"/>.</summary>
+    public NpgsqlBatch Batch(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, bool byTask, DateTimeOffset touchedAt)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var sql in byTask ? _byTask : _byInstance)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            batch.BatchCommands.Add(command);
+        }
+        batch.BatchCommands[0].Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = touchedAt.ToUniversalTime() });
+        return batch;
+    }
 
     public static InstanceLoad For(DbContext db) =>
         ByModel.TryGetValue(db.Model, out var built) ? built : ByModel.GetValue(db.Model, model => new InstanceLoad(model,
