@@ -13,11 +13,14 @@ namespace Plie.Infrastructure.Workflow;
 
 /// <summary>
 /// <see cref="IWorkflowStore"/> over <see cref="PlieDbContext"/> (scoped, like the context). Records returned by the
-/// Get/Lock methods are tracked by the context; the Find methods read without tracking.
+/// Get/Lock methods are tracked by the store itself (<see cref="RecordTracker"/>), not by the context: changes to them
+/// are written by the next save. The Find methods read without tracking. EF's tracker keeps what else the context
+/// holds (a Mediator handler's domain entities), which a save hands to EF's SaveChanges first.
 /// </summary>
 public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider = null) : IWorkflowStore
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly RecordTracker _tracker = RecordTracker.For(db);
     // History events added since the last save, in order: written by the save, never tracked (nothing reads them back).
     private readonly List<HistoryEventRecord> _history = [];
 
@@ -49,20 +52,32 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         return new OwnTransaction(this, db.Database, transaction);
     }
 
+    /// <summary>How many of the engine's records the store tracks (for tests).</summary>
+    internal int Tracked => _tracker.Count;
+
+    /// <summary>Whether a save would write anything (for tests).</summary>
+    internal bool HasPending => _tracker.Pending().Count > 0 || _history.Count > 0 || db.ChangeTracker.HasChanges();
+
     public void Reset()
     {
+        _tracker.Clear();
         db.ChangeTracker.Clear();
         _history.Clear();
     }
 
     public async Task<ProcessDefinitionRecord?> GetDefinitionAsync(Guid id, CancellationToken ct) =>
-        await db.ProcessDefinitions.FindAsync([id], ct);
+        _tracker.Find<ProcessDefinitionRecord>(id)
+        ?? Resolve(await db.ProcessDefinitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct));
 
-    public Task<ProcessDefinitionRecord?> GetLatestDefinitionAsync(string key, CancellationToken ct) =>
-        db.ProcessDefinitions
+    public async Task<ProcessDefinitionRecord?> GetLatestDefinitionAsync(string key, CancellationToken ct) =>
+        Resolve(await db.ProcessDefinitions
+            .AsNoTracking()
             .Where(d => d.Key == key)
             .OrderByDescending(d => d.Version)
-            .FirstOrDefaultAsync(ct);
+            .FirstOrDefaultAsync(ct));
+
+    /// <summary>A row read without tracking, handed back as a tracking query would (see <see cref="RecordTracker.Resolve{T}"/>).</summary>
+    private T? Resolve<T>(T? row) where T : class => row is null ? null : _tracker.Resolve(row);
 
     public Task<Guid?> FindLatestDefinitionIdAsync(string key, CancellationToken ct) =>
         db.ProcessDefinitions
@@ -74,17 +89,13 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
 
     public async Task<ProcessInstanceRecord?> LockInstanceAsync(Guid id, CancellationToken ct)
     {
-        // Not composed (no LIMIT wrapped around it): the statement is sent as written. Read without tracking, then
-        // tracked below: a tracking query would hand back an instance this context already tracks as it was loaded,
-        // not as it is now that we hold the lock.
+        // Not composed (no LIMIT wrapped around it): the statement is sent as written. Refreshed, not resolved: an
+        // instance the store already tracks unchanged takes the row as it is now that we hold the lock.
         var rows = await db.ProcessInstances
             .FromSql($"SELECT * FROM wf.process_instances WHERE id = {id} FOR UPDATE")
             .AsNoTracking()
             .ToListAsync(ct);
-        if (rows.Count == 0)
-            return null;
-
-        return Track(db.ProcessInstances, rows[0], rows[0].Id, keepDeleted: true);
+        return rows.Count == 0 ? null : _tracker.Refresh(rows[0], keepDeleted: true);
     }
 
     public async Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, DateTimeOffset touchedAt, CancellationToken ct)
@@ -120,105 +131,51 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
                 tasks.Add(load.Tasks.Read(reader));
         }
 
-        // A step's first load finds the context tracking nothing: then there is nothing to look up (the local views
-        // each type's lookup needs would cost more than the attaching itself).
-        var untracked = TracksNothing();
-        return new InstanceSnapshot(
-            TrackTouched(instance, untracked),
-            TrackAll(db.Executions, executions, e => e.Id, untracked),
-            TrackAll(db.Variables, variables, v => v.Id, untracked),
-            TrackAll(db.UserTasks, tasks, t => t.Id, untracked));
+        return new InstanceSnapshot(TrackTouched(instance), RefreshAll(executions), RefreshAll(variables), RefreshAll(tasks));
     }
 
     /// <summary>
-    /// Tracks the instance the load touched (see <see cref="Track{T}"/>). A copy tracked with pending changes is left as
-    /// it is, except when it was read as the row stood just before the touch (its original revision is the one the touch
-    /// replaced): the touch is then this unit of work's own, and the copy takes its revision and last activity, so that
-    /// its save is not taken for a stale one. A copy older than that still fails its save.
+    /// Tracks the instance the load touched (see <see cref="RecordTracker.Refresh{T}"/>). A copy tracked with changes is
+    /// left as it is, except when it was read as the row stood just before the touch (its original revision is the one
+    /// the touch replaced): the touch is then this unit of work's own, and the copy takes its revision and last
+    /// activity, so that its save is not taken for a stale one. A copy older than that still fails its save.
     /// </summary>
-    private ProcessInstanceRecord TrackTouched(ProcessInstanceRecord touched, bool untracked)
+    private ProcessInstanceRecord TrackTouched(ProcessInstanceRecord touched)
     {
-        var tracked = Track(db.ProcessInstances, touched, touched.Id, keepDeleted: true, untracked)!;
-        if (ReferenceEquals(tracked, touched)) return tracked;
-        var entry = db.Entry(tracked);
-        if (entry.State == EntityState.Modified
-            && entry.Property(x => x.Revision).OriginalValue == touched.Revision - 1)
+        var tracked = _tracker.Refresh(touched, keepDeleted: true)!;
+        if (!ReferenceEquals(tracked, touched) && _tracker.ChangedOriginal(tracked) is { } original
+            && original.Revision == touched.Revision - 1)
         {
-            entry.Property(x => x.Revision).OriginalValue = touched.Revision;
-            entry.Property(x => x.Revision).CurrentValue = touched.Revision;
-            entry.Property(x => x.LastActivityAt).OriginalValue = touched.LastActivityAt;
-            entry.Property(x => x.LastActivityAt).CurrentValue = touched.LastActivityAt;
+            original.Revision = tracked.Revision = touched.Revision;
+            original.LastActivityAt = tracked.LastActivityAt = touched.LastActivityAt;
         }
         return tracked;
     }
 
-    private bool TracksNothing()
-    {
-        var tracker = db.ChangeTracker;
-        var autoDetect = tracker.AutoDetectChangesEnabled;
-        tracker.AutoDetectChangesEnabled = false; // detecting changes cannot add or remove entries
-        try
-        {
-            return !tracker.Entries().Any();
-        }
-        finally
-        {
-            tracker.AutoDetectChangesEnabled = autoDetect;
-        }
-    }
-
-    private List<T> TrackAll<T>(DbSet<T> set, List<T> rows, Func<T, Guid> key, bool untracked) where T : class
+    /// <summary>Rows read under the lock, refreshed (<see cref="RecordTracker.Refresh{T}"/>); rows being deleted are left out.</summary>
+    private List<T> RefreshAll<T>(List<T> rows) where T : class
     {
         var tracked = new List<T>(rows.Count);
         foreach (var row in rows)
-            if (Track(set, row, key(row), keepDeleted: false, untracked) is { } entity)
-                tracked.Add(entity);
+            if (_tracker.Refresh(row, keepDeleted: false) is { } record)
+                tracked.Add(record);
         return tracked;
     }
 
-    /// <summary>
-    /// Tracks a record just read (under the lock) as Unchanged. If the context already tracks that row unchanged, the
-    /// record it holds is refreshed instead, so that references to it stay valid. A record with pending changes is left
-    /// as it is (the Revision check of the instance will reject a stale save); one being deleted is dropped, unless
-    /// <paramref name="keepDeleted"/>.
-    /// </summary>
-    /// <param name="untracked">The context tracks nothing at all (so not this row either).</param>
-    private T? Track<T>(DbSet<T> set, T current, Guid id, bool keepDeleted, bool untracked = false) where T : class
-    {
-        var entry = untracked ? null : set.Local.FindEntry(id);
-        if (entry is null)
-        {
-            // The record alone (it has no navigations): no graph to walk, as Attach would.
-            db.Entry(current).State = EntityState.Unchanged;
-            return current;
-        }
-        switch (entry.State)
-        {
-            case EntityState.Unchanged:
-                entry.CurrentValues.SetValues(current);
-                entry.OriginalValues.SetValues(current);
-                entry.State = EntityState.Unchanged;
-                return entry.Entity;
-            case EntityState.Deleted when !keepDeleted:
-                return null;
-            default:
-                return entry.Entity;
-        }
-    }
+    public async Task<List<VariableRecord>> GetVariablesAsync(Guid instanceId, CancellationToken ct) =>
+        _tracker.ResolveAll(await db.Variables.AsNoTracking().Where(v => v.InstanceId == instanceId).ToListAsync(ct));
 
-    public Task<List<VariableRecord>> GetVariablesAsync(Guid instanceId, CancellationToken ct) =>
-        db.Variables.Where(v => v.InstanceId == instanceId).ToListAsync(ct);
+    public async Task<List<JobRecord>> GetJobsAsync(Guid instanceId, CancellationToken ct) =>
+        _tracker.ResolveAll(await db.Jobs.AsNoTracking().Where(j => j.InstanceId == instanceId).ToListAsync(ct));
 
-    public Task<List<JobRecord>> GetJobsAsync(Guid instanceId, CancellationToken ct) =>
-        db.Jobs.Where(j => j.InstanceId == instanceId).ToListAsync(ct);
+    public async Task<List<MessageSubscriptionRecord>> GetSubscriptionsAsync(Guid instanceId, CancellationToken ct) =>
+        _tracker.ResolveAll(await db.MessageSubscriptions.AsNoTracking().Where(s => s.InstanceId == instanceId).ToListAsync(ct));
 
-    public Task<List<MessageSubscriptionRecord>> GetSubscriptionsAsync(Guid instanceId, CancellationToken ct) =>
-        db.MessageSubscriptions.Where(s => s.InstanceId == instanceId).ToListAsync(ct);
-
-    public Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct) =>
-        db.Incidents
+    public async Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct) =>
+        _tracker.ResolveAll(await db.Incidents
+            .AsNoTracking()
             .Where(i => i.InstanceId == instanceId && i.ResolvedAt == null)
-            .ToListAsync(ct);
+            .ToListAsync(ct));
 
     public Task<List<Guid>> FindCalledInstancesAsync(Guid parentExecutionId, CancellationToken ct) =>
         db.ProcessInstances
@@ -236,10 +193,11 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             .ToListAsync(ct);
 
     public async Task<JobRecord?> GetJobAsync(Guid jobId, CancellationToken ct) =>
-        await db.Jobs.FindAsync([jobId], ct);
+        _tracker.Find<JobRecord>(jobId) ?? Resolve(await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, ct));
 
     public async Task<IncidentRecord?> GetIncidentAsync(Guid incidentId, CancellationToken ct) =>
-        await db.Incidents.FindAsync([incidentId], ct);
+        _tracker.Find<IncidentRecord>(incidentId)
+        ?? Resolve(await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == incidentId, ct));
 
     public Task<List<MessageSubscriptionRecord>> FindInstanceSubscriptionsAsync(
         string messageName, string? businessKey, CancellationToken ct)
@@ -262,27 +220,30 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             .OrderBy(s => s.CreatedAt)
             .ToListAsync(ct);
 
-    public Task<List<ProcessDefinitionRecord>> GetDefinitionVersionsAsync(string key, CancellationToken ct) =>
-        db.ProcessDefinitions
+    public async Task<List<ProcessDefinitionRecord>> GetDefinitionVersionsAsync(string key, CancellationToken ct) =>
+        _tracker.ResolveAll(await db.ProcessDefinitions
+            .AsNoTracking()
             .Where(d => d.Key == key)
             .OrderByDescending(d => d.Version)
-            .ToListAsync(ct);
+            .ToListAsync(ct));
 
-    public Task<List<JobRecord>> GetStartJobsAsync(IReadOnlyCollection<Guid> definitionIds, CancellationToken ct)
+    public async Task<List<JobRecord>> GetStartJobsAsync(IReadOnlyCollection<Guid> definitionIds, CancellationToken ct)
     {
         var ids = definitionIds.ToArray();
-        return db.Jobs
+        return _tracker.ResolveAll(await db.Jobs
+            .AsNoTracking()
             .Where(j => j.Kind == JobKind.TimerStart && j.DefinitionId != null && ids.Contains(j.DefinitionId.Value))
-            .ToListAsync(ct);
+            .ToListAsync(ct));
     }
 
-    public Task<List<MessageSubscriptionRecord>> GetStartSubscriptionsAsync(
+    public async Task<List<MessageSubscriptionRecord>> GetStartSubscriptionsAsync(
         IReadOnlyCollection<Guid> definitionIds, CancellationToken ct)
     {
         var ids = definitionIds.ToArray();
-        return db.MessageSubscriptions
+        return _tracker.ResolveAll(await db.MessageSubscriptions
+            .AsNoTracking()
             .Where(s => s.InstanceId == null && s.DefinitionId != null && ids.Contains(s.DefinitionId.Value))
-            .ToListAsync(ct);
+            .ToListAsync(ct));
     }
 
     public async Task<IReadOnlyList<Guid>> AcquireJobsAsync(
@@ -331,70 +292,60 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     }
 
     /// <summary>
-    /// Adds a record; a history event is kept aside (not tracked) and written by the next save, in order. Written by
-    /// the step writer, a history event's <see cref="HistoryEventRecord.Id"/> is not read back.
+    /// Adds a record, tracked by the store; a history event is kept aside and written by the next save, in order (its
+    /// <see cref="HistoryEventRecord.Id"/> is not read back). Anything else goes to the context.
     /// </summary>
     public void Add(object record)
     {
         if (record is HistoryEventRecord history) _history.Add(history);
+        else if (_tracker.Handles(record)) _tracker.Add(record);
         else db.Add(record);
     }
 
-    public void Remove(object record) => db.Remove(record);
+    public void Remove(object record)
+    {
+        if (_tracker.Handles(record)) _tracker.Remove(record);
+        else db.Remove(record);
+    }
 
     /// <summary>
-    /// Inside a transaction, when only engine records are pending (a step), writes them and the history in one batch
-    /// (<see cref="StepWriter"/>); otherwise through EF's SaveChanges, the history events added to the context first.
+    /// Writes what is pending: what the context's own tracker holds (a Mediator handler's entities) through EF's
+    /// SaveChanges, then the engine's records and the history in one batch (<see cref="StepWriter"/>), in one
+    /// transaction (the current one, or one of its own).
     /// </summary>
-    public async Task SaveChangesAsync(CancellationToken ct) => await SaveAsync(commit: false, ct);
+    public async Task SaveChangesAsync(CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await SaveAsync(commit: false, ct);
+            return;
+        }
+        if (!HasPending) return;
+        await using var transaction = await BeginTransactionAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
 
     /// <summary>
-    /// Saves what is pending; with <paramref name="commit"/>, also commits the current transaction in the same round
-    /// trip when the step writer does the save. Returns whether it committed (else the caller commits).
+    /// Saves what is pending in the current transaction; with <paramref name="commit"/>, also commits it in the same
+    /// round trip as the engine's records.
     /// </summary>
-    private async Task<bool> SaveAsync(bool commit, CancellationToken ct)
+    private async Task SaveAsync(bool commit, CancellationToken ct)
     {
         var database = db.Database;
-        var tracker = db.ChangeTracker;
-        tracker.DetectChanges();
-        var writer = StepWriter.For(db);
-        var pending = new List<EntityEntry>();
-        var own = database.CurrentTransaction is not null;
-        // Changes were just detected: the enumeration need not detect them again.
-        var autoDetect = tracker.AutoDetectChangesEnabled;
-        tracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            foreach (var entry in tracker.Entries())
-            {
-                if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
-                pending.Add(entry);
-                own &= writer.Handles(entry);
-            }
-        }
-        finally
-        {
-            tracker.AutoDetectChangesEnabled = autoDetect;
-        }
-        if (!own)
-        {
-            db.AddRange(_history);
-            _history.Clear();
+        var pending = _tracker.Pending();
+        if (db.ChangeTracker.HasChanges())
             await db.SaveChangesAsync(ct);
-            return false;
-        }
-        if (pending.Count == 0 && _history.Count == 0 && !commit) return false;
-        await writer.WriteAsync((NpgsqlConnection)database.GetDbConnection(),
+        if (pending.Count == 0 && _history.Count == 0 && !commit) return;
+        await StepWriter.For(db).WriteAsync((NpgsqlConnection)database.GetDbConnection(),
             (NpgsqlTransaction)database.CurrentTransaction!.GetDbTransaction(), pending, _history, commit, ct);
         _history.Clear();
-        tracker.AcceptAllChanges();
-        return commit;
+        _tracker.AcceptAll(pending);
     }
 
     /// <summary>The caller's transaction: what is pending is saved in it; committing and disposing it is the caller's business.</summary>
     private sealed class JoinedTransaction(EfWorkflowStore store) : IWorkflowTransaction
     {
-        public Task CommitAsync(CancellationToken ct) => store.SaveChangesAsync(ct);
+        public Task CommitAsync(CancellationToken ct) => store.SaveAsync(commit: false, ct);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
@@ -422,11 +373,10 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
             database.AutoSavepointsEnabled = false;
         }
 
-        /// <summary>Saves what is pending and commits: one round trip for both when the step writer saves.</summary>
+        /// <summary>Saves what is pending and commits, in the step writer's round trip.</summary>
         public async Task CommitAsync(CancellationToken ct)
         {
-            if (!await _store.SaveAsync(commit: true, ct))
-                await _transaction.CommitAsync(ct);
+            await _store.SaveAsync(commit: true, ct);
             _committed = true;
         }
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -13,16 +12,15 @@ namespace Plie.Infrastructure.Workflow;
 
 /// <summary>
 /// Writes what a step changed in one <see cref="NpgsqlBatch"/> (one round trip), instead of EF Core's SaveChanges:
-/// the changes are the entries of EF's change tracker (so tracking, refreshing and change detection stay EF's), the
-/// statements are built once per table from the model, and the history events of the step, which EF does not track, go
+/// the changes are the store's pending records (<see cref="RecordTracker"/>: inserted, updated with the properties that
+/// changed, deleted), the statements are built once per table from the model, and the history events of the step go
 /// in as one multi-row INSERT. It saves the CPU EF spends turning entries into commands (sorting, SQL generation, one
 /// parameter object per value, reading back generated values) on every step, in the app and in PostgreSQL (one
 /// statement for the history instead of one per event, no RETURNING).
 /// </summary>
 /// <remarks>
-/// Only the engine's own records are written this way (<see cref="Handles"/>); anything else pending in the context
-/// (a domain entity of a Mediator handler sharing it) makes the store fall back to EF's SaveChanges for the whole save.
-/// Semantics kept: the instance's and tasks' Revision are concurrency tokens (an UPDATE or DELETE that matches no row
+/// Only the engine's own records are written this way; anything else pending in the context (a domain entity of a
+/// Mediator handler sharing it) is saved by EF's SaveChanges first, in the same transaction. Semantics kept: the instance's and tasks' Revision are concurrency tokens (an UPDATE or DELETE that matches no row
 /// throws <see cref="DbUpdateConcurrencyException"/>), only modified columns are updated, values are converted by the
 /// columns' type mappings (enums as text, timestamps in UTC, jsonb, text[]).
 /// </remarks>
@@ -35,14 +33,8 @@ internal sealed class StepWriter
 
     private StepWriter(IModel model, ISqlGenerationHelper sql)
     {
-        foreach (var type in new[]
-                 {
-                     typeof(ProcessDefinitionRecord), typeof(ProcessInstanceRecord), typeof(ExecutionRecord),
-                     typeof(VariableRecord), typeof(UserTaskRecord), typeof(JobRecord), typeof(MessageSubscriptionRecord),
-                     typeof(IncidentRecord),
-                 })
-            _tables[type] = new TableWriter(model.FindEntityType(type)
-                                            ?? throw new InvalidOperationException($"{type.Name} is not in the model."), sql);
+        foreach (var (type, shape) in RecordShape.For(model))
+            _tables[type] = new TableWriter(shape, sql);
         _history = new HistoryWriter(model.FindEntityType(typeof(HistoryEventRecord))
                                      ?? throw new InvalidOperationException("HistoryEventRecord is not in the model."), sql);
     }
@@ -51,11 +43,8 @@ internal sealed class StepWriter
         ByModel.TryGetValue(db.Model, out var built) ? built : ByModel.GetValue(db.Model, model => new StepWriter(model,
             db.GetService<ISqlGenerationHelper>()));
 
-    /// <summary>Whether an entry of this type can be written here.</summary>
-    public bool Handles(EntityEntry entry) => _tables.ContainsKey(entry.Metadata.ClrType) && !entry.Metadata.HasSharedClrType;
-
     /// <summary>
-    /// Writes the pending entries (all of types this writer <see cref="Handles"/>) and the history events, in one round
+    /// Writes the pending records and the history events, in one round
     /// trip on the context's connection, inside its current transaction — and, with <paramref name="commit"/>, commits
     /// it in the same round trip. Does not accept the changes: the caller does, once this returned.
     /// </summary>
@@ -64,27 +53,26 @@ internal sealed class StepWriter
     /// (<c>wf.stale_row</c>, SQLSTATE 40001): PostgreSQL then skips the rest of the batch, COMMIT included, and the
     /// transaction is rolled back; the caller gets a <see cref="DbUpdateConcurrencyException"/> as from EF.
     /// </remarks>
-    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EntityEntry> entries,
+    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingRecord> records,
         IReadOnlyList<HistoryEventRecord> history, bool commit, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var factory = new NpgsqlCommand(); // only creates parameters, as the type mappings want a command to do it
-        var checkedRows = new List<(NpgsqlBatchCommand Command, EntityEntry Entry)>();
+        var checkedRows = new List<(NpgsqlBatchCommand Command, PendingRecord Record)>();
         // Deletes, then updates, then inserts, as EF orders them (no foreign keys between these tables).
         foreach (var state in (ReadOnlySpan<EntityState>)[EntityState.Deleted, EntityState.Modified, EntityState.Added])
-            foreach (var entry in entries)
+            foreach (var record in records)
             {
-                if (entry.State != state) continue;
-                var table = _tables[entry.Metadata.ClrType];
-                var (command, isChecked) = state switch
+                if (record.State != state) continue;
+                var table = _tables[record.Record.GetType()];
+                var command = state switch
                 {
-                    EntityState.Deleted => table.Delete(entry, factory),
-                    EntityState.Modified => table.Update(entry, factory),
-                    _ => (table.Insert(entry, factory), false),
+                    EntityState.Deleted => table.Delete(record, factory),
+                    EntityState.Modified => table.Update(record, factory),
+                    _ => table.Insert(record, factory),
                 };
-                if (command is null) continue;
                 batch.BatchCommands.Add(command);
-                if (isChecked) checkedRows.Add((command, entry));
+                if (state != EntityState.Added) checkedRows.Add((command, record));
             }
         if (history.Count > 0) batch.BatchCommands.Add(_history.Insert(history, factory));
         if (batch.BatchCommands.Count == 0 && !commit) return;
@@ -98,18 +86,28 @@ internal sealed class StepWriter
         {
             throw new DbUpdateConcurrencyException(e.MessageText, e);
         }
+        catch (PostgresException e)
+        {
+            // As from EF's SaveChanges (a unique key taken meanwhile, a value the column refuses…).
+            throw new DbUpdateException(e.MessageText, e);
+        }
         // A row that matched nothing without failing was deleted: tasks and instances never are (a step's own instance is
         // locked, and ended tasks are kept), so this is only reached through a mistake, before any commit in practice.
-        foreach (var (command, entry) in checkedRows)
+        foreach (var (command, record) in checkedRows)
             if (command.RecordsAffected != 1)
                 throw new DbUpdateConcurrencyException(
-                    $"The {entry.Metadata.ClrType.Name} {entry.OriginalValues[entry.Metadata.FindPrimaryKey()!.Properties[0]]} " +
+                    $"The {record.Record.GetType().Name} {record.Shape.KeyOf(record.Original!)} " +
                     "was deleted by someone else since it was read.");
     }
 
     /// <summary>A column: its property, its delimited name, and the mapping that converts and types its values.</summary>
     private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping)
     {
+        private readonly IClrPropertyGetter _getter = Property.GetGetter();
+
+        /// <summary>The column's value in a record.</summary>
+        public object? Value(object record) => _getter.GetClrValueUsingContainingEntity(record);
+
         public NpgsqlParameter Parameter(NpgsqlCommand factory, object? value) =>
             (NpgsqlParameter)Mapping.CreateParameter(factory, "", value, Property.IsNullable);
     }
@@ -143,54 +141,50 @@ internal sealed class StepWriter
         // UPDATE statements by the set of columns they write (bit i: column i), built when first needed.
         private readonly ConcurrentDictionary<ulong, string> _updates = new();
 
-        public TableWriter(IEntityType entityType, ISqlGenerationHelper sql)
+        /// <summary>The table of a record shape: its columns in the shape's order, so bit i of a change set is column i.</summary>
+        public TableWriter(RecordShape shape, ISqlGenerationHelper sql)
         {
-            _columns = ColumnsOf(entityType, sql, out _table);
-            if (_columns.Length > 64) throw new InvalidOperationException($"{entityType.DisplayName()} has more than 64 columns.");
-            var key = entityType.FindPrimaryKey()?.Properties is [var single] ? single
-                : throw new InvalidOperationException($"{entityType.DisplayName()} needs a one-column primary key.");
-            _key = _columns.Single(c => c.Property == key);
-            _token = _columns.SingleOrDefault(c => c.Property.IsConcurrencyToken);
+            _columns = ColumnsOf(shape.EntityType, sql, out _table);
+            if (!_columns.Select(c => c.Property).SequenceEqual(shape.Properties))
+                throw new InvalidOperationException($"{shape.EntityType.DisplayName()}: columns and properties out of order.");
+            _key = _columns.Single(c => c.Property == shape.Key);
+            _token = shape.Token is null ? null : _columns.Single(c => c.Property == shape.Token);
             _insert = $"INSERT INTO {_table} ({string.Join(", ", _columns.Select(c => c.Name))}) VALUES " +
                       $"({string.Join(", ", _columns.Select((_, i) => $"${i + 1}"))})";
             _delete = $"DELETE FROM {_table} WHERE {_key.Name} = $1" + (_token is null ? "" : $" AND ({_token.Name} = $2 OR {Stale("$1")})");
         }
 
-        public NpgsqlBatchCommand Insert(EntityEntry entry, NpgsqlCommand factory)
+        public NpgsqlBatchCommand Insert(PendingRecord record, NpgsqlCommand factory)
         {
             var command = new NpgsqlBatchCommand(_insert);
-            var values = entry.CurrentValues; // a new wrapper on every access: taken once
             foreach (var column in _columns)
-                command.Parameters.Add(column.Parameter(factory, values[column.Property]));
+                command.Parameters.Add(column.Parameter(factory, column.Value(record.Record)));
             return command;
         }
 
-        public (NpgsqlBatchCommand? Command, bool Checked) Update(EntityEntry entry, NpgsqlCommand factory)
+        public NpgsqlBatchCommand Update(PendingRecord record, NpgsqlCommand factory)
         {
-            var set = 0UL;
+            var command = new NpgsqlBatchCommand(_updates.GetOrAdd(record.Changed, BuildUpdate));
             for (var i = 0; i < _columns.Length; i++)
-                if (entry.Property(_columns[i].Property).IsModified)
-                    set |= 1UL << i;
-            if (set == 0) return (null, false);
-            var command = new NpgsqlBatchCommand(_updates.GetOrAdd(set, BuildUpdate));
-            var values = entry.CurrentValues;
-            for (var i = 0; i < _columns.Length; i++)
-                if ((set & (1UL << i)) != 0)
-                    command.Parameters.Add(_columns[i].Parameter(factory, values[_columns[i].Property]));
-            var original = entry.OriginalValues;
-            command.Parameters.Add(_key.Parameter(factory, original[_key.Property]));
-            if (_token is not null)
-                command.Parameters.Add(_token.Parameter(factory, original[_token.Property]));
-            return (command, true);
+                if ((record.Changed & (1UL << i)) != 0)
+                    command.Parameters.Add(_columns[i].Parameter(factory, _columns[i].Value(record.Record)));
+            AddKeyAndToken(command, record.Original!, factory);
+            return command;
         }
 
-        public (NpgsqlBatchCommand Command, bool Checked) Delete(EntityEntry entry, NpgsqlCommand factory)
+        public NpgsqlBatchCommand Delete(PendingRecord record, NpgsqlCommand factory)
         {
             var command = new NpgsqlBatchCommand(_delete);
-            command.Parameters.Add(_key.Parameter(factory, entry.OriginalValues[_key.Property]));
+            AddKeyAndToken(command, record.Original!, factory);
+            return command;
+        }
+
+        /// <summary>The row's key and token as they were read: the statement matches no row if someone changed it since.</summary>
+        private void AddKeyAndToken(NpgsqlBatchCommand command, object original, NpgsqlCommand factory)
+        {
+            command.Parameters.Add(_key.Parameter(factory, _key.Value(original)));
             if (_token is not null)
-                command.Parameters.Add(_token.Parameter(factory, entry.OriginalValues[_token.Property]));
-            return (command, true);
+                command.Parameters.Add(_token.Parameter(factory, _token.Value(original)));
         }
 
         private string BuildUpdate(ulong set)
@@ -244,7 +238,7 @@ internal sealed class StepWriter
                 var rows = new NpgsqlBatchCommand(_values[events.Count]);
                 foreach (var e in events)
                     foreach (var column in _columns)
-                        rows.Parameters.Add(column.Parameter(factory, column.Property.GetGetter().GetClrValueUsingContainingEntity(e)));
+                        rows.Parameters.Add(column.Parameter(factory, column.Value(e)));
                 return rows;
             }
             var command = new NpgsqlBatchCommand(_unnest);
@@ -255,7 +249,7 @@ internal sealed class StepWriter
                 var values = new object?[events.Count];
                 for (var i = 0; i < events.Count; i++)
                 {
-                    var value = column.Property.GetGetter().GetClrValueUsingContainingEntity(events[i]);
+                    var value = column.Value(events[i]);
                     values[i] = column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
                 }
                 command.Parameters.Add(new NpgsqlParameter { Value = TypedArray(column, values) });

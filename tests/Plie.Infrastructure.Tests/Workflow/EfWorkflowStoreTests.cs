@@ -220,19 +220,21 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             Data = i == 0 ? null : $$"""{"i":{{i}}}""",
         }).ToList();
         await SaveAsync([.. events]);
-        Assert.All(events, e => Assert.True(e.Id > 0));
-        Assert.Equal(events.Select(e => e.Id).Order(), events.Select(e => e.Id));
-
         var more = new HistoryEventRecord { InstanceId = instanceId, At = T0, Type = HistoryTypes.InstanceCompleted };
         await SaveAsync(more);
-        Assert.True(more.Id > events[^1].Id);
 
+        // The ids follow the order of writing (they are not read back).
         await using var unit = Unit();
         var read = await unit.Db.HistoryEvents.AsNoTracking()
             .Where(e => e.InstanceId == instanceId).OrderBy(e => e.Id).ToListAsync(Ct);
         Assert.Equal(6, read.Count);
+        Assert.All(read, e => Assert.True(e.Id > 0));
         for (var i = 0; i < events.Count; i++)
+        {
+            events[i].Id = read[i].Id;
             AssertSameRecord(events[i], read[i]);
+        }
+        Assert.Equal(HistoryTypes.InstanceCompleted, read[^1].Type);
     }
 
     [Theory]
@@ -260,7 +262,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             instance.Revision++;
             await unit.Store.SaveChangesAsync(Ct);
             await tx.CommitAsync(Ct);
-            Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+            Assert.Equal(2, unit.Ef.Tracked); // the definition and the instance, as saved
+            Assert.False(unit.Ef.HasPending);
         }
 
         await using var check = Unit();
@@ -368,7 +371,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         await using var unit = Unit();
         var latest = await unit.Store.GetLatestDefinitionAsync("order", Ct);
         Assert.Equal(v2.Id, latest!.Id);
-        Assert.Equal(EntityState.Unchanged, unit.Db.Entry(latest).State);
+        Assert.Equal(1, unit.Ef.Tracked);
+        Assert.False(unit.Ef.HasPending);
         Assert.Null(await unit.Store.GetLatestDefinitionAsync("missing", Ct));
         Assert.Equal(v2.Id, await unit.Store.FindLatestDefinitionIdAsync("order", Ct));
         Assert.Null(await unit.Store.FindLatestDefinitionIdAsync("missing", Ct));
@@ -404,8 +408,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Single(await unit.Store.GetJobsAsync(instanceId, Ct));
         Assert.Single(await unit.Store.GetSubscriptionsAsync(instanceId, Ct));
         Assert.Equal(openIncident.Id, Assert.Single(await unit.Store.GetOpenIncidentsAsync(instanceId, Ct)).Id);
-        Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
-        Assert.Equal(1 + 1 + 1 + 1, unit.Db.ChangeTracker.Entries().Count());
+        Assert.Equal(1 + 1 + 1 + 1, unit.Ef.Tracked);
+        Assert.False(unit.Ef.HasPending);
 
         Assert.NotNull(await unit.Store.GetIncidentAsync(resolvedIncident.Id, Ct));
         Assert.Null(await unit.Store.GetJobAsync(Guid.NewGuid(), Ct));
@@ -433,7 +437,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             again.Retries = 0;
             unit.Store.Add(Execution(instance.Id));
             unit.Store.Reset();
-            Assert.Empty(unit.Db.ChangeTracker.Entries());
+            Assert.Equal(0, unit.Ef.Tracked);
+            Assert.False(unit.Ef.HasPending);
             await unit.Store.SaveChangesAsync(Ct);
         }
 
@@ -465,7 +470,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Equal([s2.Id], (await unit.Store.FindInstanceSubscriptionsAsync("paid", "P-2", Ct)).Select(s => s.Id));
         Assert.Empty(await unit.Store.FindInstanceSubscriptionsAsync("paid", "P-3", Ct));
         Assert.Empty(await unit.Store.FindInstanceSubscriptionsAsync("cancelled", null, Ct));
-        Assert.Empty(unit.Db.ChangeTracker.Entries());
+        Assert.Equal(0, unit.Ef.Tracked);
     }
 
     [Fact]
@@ -487,7 +492,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         {
             Assert.Equal([startV2.Id], (await unit.Store.FindStartSubscriptionsAsync("new-order", Ct)).Select(s => s.Id));
             Assert.Empty(await unit.Store.FindStartSubscriptionsAsync("missing", Ct));
-            Assert.Empty(unit.Db.ChangeTracker.Entries());
+            Assert.Equal(0, unit.Ef.Tracked);
         }
 
         await using (var unit = Unit())
@@ -498,7 +503,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             var subscriptions = await unit.Store.GetStartSubscriptionsAsync([v1.Id, v2.Id], Ct);
             Assert.Equal(new[] { otherStart.Id, startV2.Id }.Order(), subscriptions.Select(s => s.Id).Order());
             Assert.Empty(await unit.Store.GetStartSubscriptionsAsync([], Ct));
-            Assert.Equal(3, unit.Db.ChangeTracker.Entries().Count()); // 1 job + 2 subscriptions
+            Assert.Equal(3, unit.Ef.Tracked); // 1 job + 2 subscriptions
         }
     }
 
@@ -565,7 +570,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         await using var firstTransaction = await first.Store.BeginTransactionAsync(Ct);
         var locked = await first.Store.LockInstanceAsync(instance.Id, Ct);
         Assert.NotNull(locked);
-        Assert.Equal(EntityState.Unchanged, first.Db.Entry(locked).State);
+        Assert.Equal(1, first.Ef.Tracked);
+        Assert.False(first.Ef.HasPending);
         Assert.Null(await first.Store.LockInstanceAsync(Guid.NewGuid(), Ct));
 
         await using var secondTransaction = await second.Store.BeginTransactionAsync(Ct);
@@ -597,19 +603,19 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LockInstance_refreshes_an_instance_the_context_already_tracks()
+    public async Task LockInstance_refreshes_an_instance_the_store_already_tracks()
     {
         var definition = Definition("order", 1);
         var instance = Instance(definition, InstanceState.Running);
         await SaveAsync(definition, instance);
 
         await using var unit = Unit();
-        var held = await unit.Db.ProcessInstances.SingleAsync(Ct);
+        var held = (await unit.Store.LockInstanceAsync(instance.Id, Ct))!; // no transaction: the lock ends with the read
 
         await using (var other = Unit())
         {
             var changed = (await other.Store.LockInstanceAsync(instance.Id, Ct))!;
-            Assert.Equal(EntityState.Unchanged, other.Db.Entry(changed).State);
+            Assert.False(other.Ef.HasPending);
             changed.Revision++;
             changed.BusinessKey = "P-2";
             await other.Store.SaveChangesAsync(Ct);
@@ -620,7 +626,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Same(held, locked);
         Assert.Equal(1, held.Revision);
         Assert.Equal("P-2", held.BusinessKey);
-        Assert.Equal(EntityState.Unchanged, unit.Db.Entry(held).State);
+        Assert.False(unit.Ef.HasPending); // refreshed: nothing to write
 
         held.Revision++;
         await unit.Store.SaveChangesAsync(Ct);
@@ -689,8 +695,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         AssertSameRecord(open, Assert.Single(loaded.OpenTasks));
 
         // Tracked as loaded, so that changes are saved; the lock is held.
-        Assert.Equal(1 + 2 + 2 + 1, unit.Db.ChangeTracker.Entries().Count());
-        Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        Assert.Equal(1 + 2 + 2 + 1, unit.Ef.Tracked);
+        Assert.False(unit.Ef.HasPending); // the touch is written by the load itself
         Assert.Equal(["RowExclusiveLock"], await QueryAsync<string>(
             "SELECT mode FROM pg_locks WHERE relation = 'wf.process_instances'::regclass AND granted"));
         loaded.OpenTasks[0].CandidateGroups = ["hr"];
@@ -726,7 +732,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Null(await unit.Store.LockAndLoadAsync(Guid.NewGuid(), null, T0, Ct));
         await Assert.ThrowsAsync<ArgumentException>(() => unit.Store.LockAndLoadAsync(instance.Id, open.Id, T0, Ct));
         await Assert.ThrowsAsync<ArgumentException>(() => unit.Store.LockAndLoadAsync(null, null, T0, Ct));
-        Assert.Equal(1 + 1 + 1, unit.Db.ChangeTracker.Entries().Count());
+        Assert.Equal(1 + 1 + 1, unit.Ef.Tracked);
     }
 
     [Fact]
@@ -815,7 +821,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LockAndLoad_refreshes_records_the_context_already_tracks()
+    public async Task LockAndLoad_refreshes_records_the_store_already_tracks()
     {
         var definition = Definition("order", 1);
         var instance = Instance(definition, InstanceState.Running);
@@ -824,11 +830,18 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         var task = UserTask(instance.Id, UserTaskState.Open);
         await SaveAsync(definition, instance, execution, variable, task);
 
+        // A unit of work that ran a step on the instance, and keeps its records.
         await using var unit = Unit();
-        var heldInstance = await unit.Db.ProcessInstances.SingleAsync(Ct);
-        var heldExecution = await unit.Db.Executions.SingleAsync(Ct);
-        var heldVariable = await unit.Db.Variables.SingleAsync(Ct);
-        var heldTask = await unit.Db.UserTasks.SingleAsync(Ct);
+        InstanceSnapshot held;
+        await using (var firstStep = await unit.Store.BeginTransactionAsync(Ct))
+        {
+            held = (await unit.Store.LockAndLoadAsync(instance.Id, null, T0, Ct))!;
+            await firstStep.CommitAsync(Ct);
+        }
+        var heldInstance = held.Instance;
+        var heldExecution = Assert.Single(held.Executions);
+        var heldVariable = Assert.Single(held.Variables);
+        var heldTask = Assert.Single(held.OpenTasks);
 
         await using (var other = Unit())
         {
@@ -847,12 +860,12 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         Assert.Same(heldExecution, Assert.Single(loaded.Executions));
         Assert.Same(heldVariable, Assert.Single(loaded.Variables));
         Assert.Same(heldTask, Assert.Single(loaded.OpenTasks));
-        Assert.Equal(2, heldInstance.Revision); // the other unit's touch, then this one's
+        Assert.Equal(3, heldInstance.Revision); // this unit's first touch, the other unit's, then this one's
         Assert.Equal("moved", heldExecution.ActivityId);
         Assert.Equal("43", heldVariable.Json);
         Assert.Equal("bob", heldTask.Assignee);
-        Assert.Equal(4, unit.Db.ChangeTracker.Entries().Count());
-        Assert.All(unit.Db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+        Assert.Equal(4, unit.Ef.Tracked);
+        Assert.False(unit.Ef.HasPending);
     }
 
     [Fact]
@@ -890,7 +903,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         await SaveAsync(definition, instance);
 
         await using var unit = Unit();
-        var copy = await unit.Db.ProcessInstances.SingleAsync(Ct);
+        var copy = (await unit.Store.LockInstanceAsync(instance.Id, Ct))!; // no transaction: the lock ends with the read
         copy.BusinessKey = "P-stale";
         await using (var other = Unit())
         {
@@ -914,10 +927,11 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         var instance = Instance(definition, InstanceState.Running);
         await SaveAsync(definition, instance);
 
+        // Read through the store (its own tracking)…
         await using var first = Unit();
         await using var second = Unit();
-        var a = await first.Db.ProcessInstances.SingleAsync(Ct);
-        var b = await second.Db.ProcessInstances.SingleAsync(Ct);
+        var a = (await first.Store.LockInstanceAsync(instance.Id, Ct))!;
+        var b = (await second.Store.LockInstanceAsync(instance.Id, Ct))!;
 
         a.Revision++;
         a.LastActivityAt = T0.AddMinutes(1);
@@ -934,6 +948,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         var task = UserTask(Guid.NewGuid(), UserTaskState.Open);
         await SaveAsync(task);
 
+        // …or through the context (EF's tracking, saved by the store's save all the same).
         await using var first = Unit();
         await using var second = Unit();
         var a = await first.Db.UserTasks.SingleAsync(t => t.Id == task.Id, Ct);
@@ -1074,6 +1089,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
     {
         public PlieDbContext Db { get; } = scope.ServiceProvider.GetRequiredService<PlieDbContext>();
         public IWorkflowStore Store { get; } = scope.ServiceProvider.GetRequiredService<IWorkflowStore>();
+        public EfWorkflowStore Ef => (EfWorkflowStore)Store;
 
         public ValueTask DisposeAsync() => scope.DisposeAsync();
     }
