@@ -451,6 +451,37 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_save_writes_what_changed_since_the_read_arrays_changed_in_place_and_nulls_included()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        var task = UserTask(instance.Id, UserTaskState.Open);
+        task.CandidateGroups = ["conseiller", "rda"];
+        var dueAt = T0.AddDays(2);
+        task.DueAt = dueAt;
+        await SaveAsync(definition, instance, task);
+
+        await using (var unit = Unit())
+        {
+            await using var tx = await unit.Store.BeginTransactionAsync(Ct);
+            var loaded = Assert.Single((await unit.Store.LockAndLoadAsync(instance.Id, null, T0, Ct))!.OpenTasks);
+            Assert.False(unit.Ef.HasPending);
+            loaded.CandidateGroups[1] = "stats"; // the array the store handed out, changed in place
+            loaded.DueAt = null;
+            loaded.FollowUpAt = T0.AddDays(1);
+            Assert.True(unit.Ef.HasPending);
+            await tx.CommitAsync(Ct);
+            Assert.False(unit.Ef.HasPending);
+        }
+
+        await using var check = Unit();
+        var saved = await check.Db.UserTasks.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(["conseiller", "stats"], saved.CandidateGroups);
+        Assert.Null(saved.DueAt);
+        Assert.Equal(T0.AddDays(1), saved.FollowUpAt);
+    }
+
+    [Fact]
     public async Task FindInstanceSubscriptions_matches_running_instances_by_message_and_business_key()
     {
         var definition = Definition("order", 1);
