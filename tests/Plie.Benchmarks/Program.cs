@@ -146,7 +146,6 @@ try
         await scope.ServiceProvider.GetRequiredService<PlieDbContext>().Database.MigrateAsync(ct);
     if (supervisionOnly)
     {
-        await RunExtraSqlAsync();
         var only = await RunSupervisionAsync();
         Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -184,7 +183,7 @@ try
 
     // More bench-step instances than even the raw commit rate could use are prepared up front, each worker with its own.
     var template = await Engine(e => e.StartAsync("bench-step", null, null, "bench", ct));
-    await RunExtraSqlAsync();
+    await RunExtraSqlAsync(db);
     var needed = (int)Math.Ceiling(rawRounds[0].PerSecond * (warmup + duration + roundWarmup * rounds).TotalSeconds * 1.25) + 1000;
     await Bench.CloneInstanceAsync(db, template.Id, needed, ct);
     // The copies were written as one bulk transaction: left alone, autovacuum would go through them, and the WAL they
@@ -385,23 +384,32 @@ try
     return 0;
 
     // The --sql statements of an A/B run, on the benchmark's own connection.
-    async Task RunExtraSqlAsync()
+    async Task RunExtraSqlAsync(NpgsqlDataSource target)
     {
         foreach (var sql in extraSql)
         {
             Console.WriteLine($"--sql: {sql}");
-            await using var extra = db.CreateCommand(sql);
+            await using var extra = target.CreateCommand(sql);
             await extra.ExecuteNonQueryAsync(ct);
         }
     }
 
-    // f. Supervision: the stalled-case list and the heatmap with 100,000 open cases and 2,000,000 history rows.
+    // f. Supervision: the stalled-case list and the heatmap with 100,000 open cases and 2,000,000 history rows, in a
+    // database of their own (plie_supervision): the cases are then those the floor names, and the same in a full run
+    // as with --supervision-only. (Until session 13 a full run seeded them in plie_bench, beside the 250,000-odd
+    // bench-step instances the engine part leaves running, which the stalled list walked too.)
     async Task<SupervisionBench.Figures> RunSupervisionAsync()
     {
+        const string database = "plie_supervision";
+        await using (var admin = NpgsqlDataSource.Create(pg.AdminConnectionString))
+        await using (var create = admin.CreateCommand($"CREATE DATABASE {database}"))
+            await create.ExecuteNonQueryAsync(ct);
+        var connectionString = new NpgsqlConnectionStringBuilder(pg.ConnectionString) { Database = database }.ConnectionString;
+        await using var supervisionDb = NpgsqlDataSource.Create(connectionString);
         Console.WriteLine($"Supervision: {SupervisionBench.Cases:N0} open intake cases, {SupervisionBench.HistoryRows:N0} history rows, " +
-                          $"{supervisionRuns} timed runs of each query");
-        var figures = await SupervisionBench.RunAsync(pg.ConnectionString, db, await File.ReadAllTextAsync(IntakeBpmn(), ct),
-            supervisionRuns, ct);
+                          $"{supervisionRuns} timed runs of each query, in the database {database}");
+        var figures = await SupervisionBench.RunAsync(connectionString, supervisionDb, await File.ReadAllTextAsync(IntakeBpmn(), ct),
+            supervisionRuns, () => RunExtraSqlAsync(supervisionDb), ct);
         Console.WriteLine($"stalled_p95_ms      {figures.Stalled.P95,10:F1}   StalledCases (varied filters, sorts, pages): {figures.Stalled}");
         Console.WriteLine($"heatmap_p95_ms      {figures.Heatmap.P95,10:F1}   GetHeatmap(intake): {figures.Heatmap}");
         Console.WriteLine($"Floor: stalled_p95_ms {figures.Stalled.P95:F1} <= 50 ms: {Verdict(figures.Stalled.P95 <= 50)}");
@@ -419,7 +427,7 @@ finally
 {
     if (keep && pg is not null)
     {
-        Console.Error.WriteLine($"Kept: {pg.ConnectionString} (psql -h 127.0.0.1 -p {pg.Port} {pg.Database}); stop: kill -INT $(head -1 {pg.DataDirectory}/postmaster.pid); then rm -r {root}");
+        Console.Error.WriteLine($"Kept: {pg.ConnectionString} (psql -h 127.0.0.1 -p {pg.Port} {pg.Database}; the supervision data in plie_supervision); stop: kill -INT $(head -1 {pg.DataDirectory}/postmaster.pid); then rm -r {root}");
         pg = null;
         root = "";
     }

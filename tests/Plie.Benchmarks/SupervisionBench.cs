@@ -7,7 +7,9 @@ using Plie.Application.Common;
 using Plie.Application.Supervision;
 using Plie.Application.Supervision.Heatmap;
 using Plie.Application.Supervision.StalledCases;
+using Microsoft.EntityFrameworkCore;
 using Plie.Infrastructure;
+using Plie.Infrastructure.Persistence;
 using Plie.Workflow;
 
 namespace Plie.Benchmarks;
@@ -43,8 +45,10 @@ internal static class SupervisionBench
         ("Task_CollectDocuments", "Recueillir les pièces manquantes", "conseiller", 7),
     ];
 
+    /// <param name="connectionString">An empty database: migrated here.</param>
+    /// <param name="prepare">Runs once the database is migrated, before the cases are seeded (the --sql statements).</param>
     public static async Task<Figures> RunAsync(string connectionString, NpgsqlDataSource db, string intakeXml, int runs,
-        CancellationToken ct)
+        Func<Task> prepare, CancellationToken ct)
     {
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
@@ -52,6 +56,9 @@ internal static class SupervisionBench
         services.AddPlieInfrastructure(connectionString, o => o.RunJobs = false);
         services.AddSingleton(new SupervisionSettings { DefaultIdleDays = 14, IdleDays = { ["intake"] = 10 } });
         await using var app = services.BuildServiceProvider();
+        await using (var scope = app.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<PlieDbContext>().Database.MigrateAsync(ct);
+        await prepare();
         await using (var scope = app.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<IWorkflowEngine>().DeployAsync(intakeXml, "bench", ct);
 
