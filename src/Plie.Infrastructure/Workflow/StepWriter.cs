@@ -14,15 +14,17 @@ namespace Plie.Infrastructure.Workflow;
 /// Writes what a step changed in one <see cref="NpgsqlBatch"/> (one round trip), instead of EF Core's SaveChanges:
 /// the changes are the store's pending records (<see cref="RecordTracker"/>: inserted, updated with the properties that
 /// changed, deleted), the statements are built once per table from the model, and the history events of the step go
-/// in as one multi-row INSERT. It saves the CPU EF spends turning entries into commands (sorting, SQL generation, one
-/// parameter object per value, reading back generated values) on every step, in the app and in PostgreSQL (one
-/// statement for the history instead of one per event, no RETURNING).
+/// in as one multi-row INSERT. It saves the CPU EF spends turning changes into commands (sorting, SQL generation,
+/// reading back generated values) on every step, in the app and in PostgreSQL (one statement for the history instead
+/// of one per event, no RETURNING).
 /// </summary>
 /// <remarks>
 /// Only the engine's own records are written this way; anything else pending in the context (a domain entity of a
-/// Mediator handler sharing it) is saved by EF's SaveChanges first, in the same transaction. Semantics kept: the instance's and tasks' Revision are concurrency tokens (an UPDATE or DELETE that matches no row
-/// throws <see cref="DbUpdateConcurrencyException"/>), only modified columns are updated, values are converted by the
-/// columns' type mappings (enums as text, timestamps in UTC, jsonb, text[]).
+/// Mediator handler sharing it) is saved by EF's SaveChanges first, in the same transaction. Semantics kept: the
+/// instance's and tasks' Revision are concurrency tokens (an UPDATE or DELETE that matches no row throws
+/// <see cref="DbUpdateConcurrencyException"/>; any other refusal of the server is a <see cref="DbUpdateException"/>),
+/// only changed columns are updated, values are converted by the columns' type mappings (enums as text, timestamps in
+/// UTC, jsonb, text[]).
 /// </remarks>
 internal sealed class StepWriter
 {
@@ -44,9 +46,9 @@ internal sealed class StepWriter
             db.GetService<ISqlGenerationHelper>()));
 
     /// <summary>
-    /// Writes the pending records and the history events, in one round
-    /// trip on the context's connection, inside its current transaction — and, with <paramref name="commit"/>, commits
-    /// it in the same round trip. Does not accept the changes: the caller does, once this returned.
+    /// Writes the pending records and the history events, in one round trip on the context's connection, inside its
+    /// current transaction — and, with <paramref name="commit"/>, commits it in the same round trip. Does not accept
+    /// the changes: the caller does, once this returned.
     /// </summary>
     /// <remarks>
     /// A stale row (its concurrency token changed since it was read) fails its statement on the server
