@@ -54,7 +54,8 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     /// <summary>How many of the engine's records the store tracks (for tests).</summary>
     internal int Tracked => _tracker.Count;
 
-    /// <summary>Whether a save would write anything (for tests).</summary>
+    /// <summary>Whether a save would write anything: a changed, added or removed record, a history event, or what EF's
+    /// own tracker holds.</summary>
     internal bool HasPending => _tracker.Pending().Count > 0 || _history.Count > 0 || db.ChangeTracker.HasChanges();
 
     public void Reset()
