@@ -86,8 +86,12 @@ internal static class SqlStep
         await using var write = new NpgsqlBatch(connection, transaction);
         write.BatchCommands.Add(Command(MoveToken, "b", "f2", now, executionId));
         write.BatchCommands.Add(Command(CompleteTask, now, "bench", taskRevision + 1, "Completed", taskId, taskRevision, "wf.user_tasks"));
-        write.BatchCommands.Add(Command(CreateTask, newTask, null, null, new[] { "conseiller" }, Array.Empty<string>(), null, null, null,
-            now, null, "b", executionId, null, null, null, instanceId, "B", 50, "bench-step", 0, "Open"));
+        // The nulls typed as the engine types them (EF's mappings): a parameter of another type would make Npgsql send
+        // the statement unprepared, and PostgreSQL plan it again on every step.
+        write.BatchCommands.Add(Command(CreateTask, newTask, Null(NpgsqlDbType.Text), Null(NpgsqlDbType.Text), new[] { "conseiller" },
+            Array.Empty<string>(), Null(NpgsqlDbType.TimestampTz), Null(NpgsqlDbType.TimestampTz), Null(NpgsqlDbType.Text), now,
+            Null(NpgsqlDbType.TimestampTz), "b", executionId, Null(NpgsqlDbType.TimestampTz), Null(NpgsqlDbType.Jsonb),
+            Null(NpgsqlDbType.Text), instanceId, "B", 50, "bench-step", 0, "Open"));
         if (withHistory) write.BatchCommands.Add(History(instanceId, now, taskId, newTask));
         write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await write.ExecuteNonQueryAsync(ct);
@@ -117,9 +121,12 @@ internal static class SqlStep
         foreach (var value in values)
             command.Parameters.Add(value switch
             {
+                NpgsqlParameter given => given,
                 null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Unknown },
                 _ => new NpgsqlParameter { Value = value },
             });
         return command;
     }
+
+    private static NpgsqlParameter Null(NpgsqlDbType type) => new() { Value = DBNull.Value, NpgsqlDbType = type };
 }
