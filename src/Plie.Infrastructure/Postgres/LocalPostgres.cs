@@ -892,7 +892,7 @@ public sealed class LocalPostgresOptions
 
     /// <summary>
     /// PostgreSQL's shared_buffers, in MB: by default <see cref="LocalPostgres.DefaultSharedBuffersMb"/>, an eighth of the
-    /// memory this process may use, between initdb's 128 MB and 1 GB (docs/benchmarks.md, session 12: with 128 MB,
+    /// memory this process may use, between initdb's 128 MB and 1 GB (docs/benchmarks-history.md, session 12: with 128 MB,
     /// PostgreSQL spent more CPU per engine step once the cases outgrew the buffers).
     /// </summary>
     public int SharedBuffersMb { get; set; } = LocalPostgres.DefaultSharedBuffersMb();

@@ -143,7 +143,7 @@ internal readonly record struct PendingRecord(RecordShape Shape, object Record, 
 /// and what was added or removed since. A save compares each record with its snapshot; what differs is written by the
 /// <see cref="StepWriter"/>. It does what EF's tracker did for these records, without its general machinery (entry
 /// objects, state events, navigation fix-up, per-property state): the app's CPU per engine step went from 0.34 to
-/// 0.26 ms on average over seven alternating benchmark pairs (docs/benchmarks.md, session 13).
+/// 0.26 ms on average over seven alternating benchmark pairs (docs/benchmarks-history.md, session 13).
 /// </summary>
 internal sealed class RecordTracker(IReadOnlyDictionary<Type, RecordShape> shapes)
 {
