@@ -122,7 +122,7 @@ internal static class SqlStep
             command.Parameters.Add(value switch
             {
                 NpgsqlParameter given => given,
-                null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Unknown },
+                null => throw new ArgumentException("Give a null as Null(type), typed as the engine types it.", nameof(values)),
                 _ => new NpgsqlParameter { Value = value },
             });
         return command;

@@ -104,7 +104,9 @@ public class PlieApp : WebApplicationFactory<Program>, IAsyncLifetime
         const float Timeout = 45_000;
         try
         {
-            await page.WaitForURLAsync(destination, new() { Timeout = Timeout });
+            // Until the new page's HTML and scripts are in (DOMContentLoaded), not its « load » event: in one CI run the
+            // file's page was shown, yet « load » had not come after 45 s. What the user must see is checked next.
+            await page.WaitForURLAsync(destination, new() { Timeout = Timeout, WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException e)
         {
