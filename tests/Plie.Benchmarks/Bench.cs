@@ -9,10 +9,11 @@ internal static class Bench
     /// <summary>
     /// Runs <paramref name="workers"/> loops of <paramref name="operation"/> (given the worker index) for
     /// <paramref name="warmup"/> + <paramref name="duration"/>; counts the operations that finished inside the measured
-    /// window. An operation returning false means its worker ran out of work. CPU use is sampled over the same window.
+    /// window. An operation returning false means its worker ran out of work. CPU use and the WAL written (read on
+    /// <paramref name="db"/>) are sampled over the same window.
     /// </summary>
     public static async Task<Result> MeasureAsync(int workers, TimeSpan warmup, TimeSpan duration, string postgresDataDirectory,
-        Func<int, CancellationToken, Task<bool>> operation, CancellationToken ct)
+        NpgsqlDataSource db, Func<int, CancellationToken, Task<bool>> operation, CancellationToken ct)
     {
         var end = warmup + duration;
         var counted = 0L;
@@ -20,9 +21,11 @@ internal static class Bench
         var cpu = Task.Run(async () =>
         {
             await Task.Delay(warmup, ct);
+            var walFirst = await Wal.NowAsync(db, ct);
             var first = Cpu.Now(postgresDataDirectory);
             await Task.Delay(duration, ct);
-            return (first, last: Cpu.Now(postgresDataDirectory));
+            var last = Cpu.Now(postgresDataDirectory);
+            return (first, last, wal: await Wal.NowAsync(db, ct) - walFirst);
         }, ct);
         var loops = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
@@ -38,13 +41,14 @@ internal static class Bench
             }
         }, ct));
         await Task.WhenAll(loops);
-        var (before, after) = await cpu;
+        var (before, after, wal) = await cpu;
         ct.ThrowIfCancellationRequested();
-        return new Result(counted, before, after, duration);
+        return new Result(counted, before, after, duration, wal);
     }
 
-    /// <summary>A measured rate and the CPU spent meanwhile (ms of CPU time; the machine's in ms summed over its cores).</summary>
-    public sealed record Result(long Count, Cpu Before, Cpu After, TimeSpan Duration)
+    /// <summary>A measured rate, the CPU spent meanwhile (ms of CPU time; the machine's in ms summed over its cores) and the
+    /// WAL the server wrote meanwhile.</summary>
+    public sealed record Result(long Count, Cpu Before, Cpu After, TimeSpan Duration, Wal Wal)
     {
         public double PerSecond => Count / Duration.TotalSeconds;
 
@@ -55,7 +59,8 @@ internal static class Bench
             var duration = TimeSpan.FromTicks(rounds.Sum(r => r.Duration.Ticks));
             var spent = new Cpu(rounds.Sum(r => r.After.AppMs - r.Before.AppMs), rounds.Sum(r => r.After.PostgresMs - r.Before.PostgresMs),
                 rounds.Sum(r => r.After.MachineBusyMs - r.Before.MachineBusyMs), rounds.Sum(r => r.After.MachineTotalMs - r.Before.MachineTotalMs));
-            return new Result(count, new Cpu(0, 0, 0, 0), spent, duration);
+            var wal = rounds.Aggregate(new Wal(0), (sum, r) => sum + r.Wal);
+            return new Result(count, new Cpu(0, 0, 0, 0), spent, duration, wal);
         }
 
         /// <summary>CPU ms per operation in this process.</summary>
@@ -67,6 +72,9 @@ internal static class Bench
         /// <summary>CPU ms per operation, app and PostgreSQL together.</summary>
         public double CpuMsPerOp => AppMsPerOp + PostgresMsPerOp;
 
+        /// <summary>KB of WAL written per operation.</summary>
+        public double WalKbPerOp => Wal.Bytes / 1024.0 / Math.Max(1, Count);
+
         public string Describe()
         {
             var n = Math.Max(1, Count);
@@ -76,8 +84,24 @@ internal static class Bench
             var capacity = After.MachineTotalMs - Before.MachineTotalMs;
             return $"CPU per op: app {app / n:F2} ms, PostgreSQL {pg / n:F2} ms; machine busy {100 * machine / capacity:F0}% " +
                    $"of {Environment.ProcessorCount} cores (app {100 * app / capacity:F0}%, PostgreSQL {100 * pg / capacity:F0}%, " +
-                   $"other processes {100 * Math.Max(0, machine - app - pg) / capacity:F0}%)";
+                   $"other processes {100 * Math.Max(0, machine - app - pg) / capacity:F0}%); {WalKbPerOp:F2} KB of WAL per op";
         }
+    }
+
+    /// <summary>
+    /// The WAL the server has written, in bytes: its insert position (<c>pg_current_wal_insert_lsn()</c>), exact at any
+    /// moment (<c>pg_stat_wal</c>'s counters are not: backends add to them once a second). A change's rows and index
+    /// entries, and a whole page the first time it changes after a checkpoint. Unlike throughput, it does not depend on the
+    /// machine's load.
+    /// </summary>
+    public sealed record Wal(long Bytes)
+    {
+        public static async Task<Wal> NowAsync(NpgsqlDataSource db, CancellationToken ct) =>
+            new(await ScalarAsync<long>(db, "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint", ct));
+
+        public static Wal operator -(Wal a, Wal b) => new(a.Bytes - b.Bytes);
+
+        public static Wal operator +(Wal a, Wal b) => new(a.Bytes + b.Bytes);
     }
 
     /// <summary>CPU time so far, in ms: this process, the PostgreSQL server (postmaster, backends and reaped children), the machine.</summary>

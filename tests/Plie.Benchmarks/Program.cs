@@ -171,7 +171,7 @@ try
     var connections = new NpgsqlConnection[Workers];
     for (var w = 0; w < Workers; w++) connections[w] = await appDataSource.OpenConnectionAsync(ct);
     var round = duration / rounds;
-    Task<Bench.Result> RawAsync(TimeSpan warm) => Bench.MeasureAsync(Workers, warm, round, pg.DataDirectory, async (w, token) =>
+    Task<Bench.Result> RawAsync(TimeSpan warm) => Bench.MeasureAsync(Workers, warm, round, pg.DataDirectory, db, async (w, token) =>
     {
         await using var insert = new NpgsqlCommand("insert into bench_raw (u, payload) values ($1, $2)", connections[w]);
         insert.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
@@ -212,7 +212,7 @@ try
     Console.WriteLine($"({open.Count} bench-step instances waiting at task a: 1 started by the engine, {needed} copies of it)");
     // Each worker completes the tasks of its own queue, one per operation, until the round ends.
     Task<Bench.Result> CompleteAsync(Queue<Guid>[] tasks, Func<Guid, CancellationToken, Task> step, TimeSpan warm) =>
-        Bench.MeasureAsync(Workers, warm, round, pg.DataDirectory, async (w, token) =>
+        Bench.MeasureAsync(Workers, warm, round, pg.DataDirectory, db, async (w, token) =>
         {
             if (!tasks[w].TryDequeue(out var task)) return false;
             await step(task, token);
@@ -243,6 +243,10 @@ try
                           $"ratio {sqlRounds[r].PerSecond / rawRounds[r].PerSecond:F3}; CPU per op, app + PostgreSQL: " +
                           $"raw {rawRounds[r].AppMsPerOp:F2} + {rawRounds[r].PostgresMsPerOp:F2}, steps {stepRounds[r].AppMsPerOp:F2} + " +
                           $"{stepRounds[r].PostgresMsPerOp:F2}, by hand {sqlRounds[r].AppMsPerOp:F2} + {sqlRounds[r].PostgresMsPerOp:F2} ms");
+    // What each operation wrote to the WAL, round by round: a page a step changes first after the checkpoint above is
+    // logged whole, so the first rounds of steps write more; the raw commits, appending to their table, hardly do.
+    Console.WriteLine("  KB of WAL per op, round by round: " + string.Join("; ", Enumerable.Range(0, rounds).Select(r =>
+        $"{r + 1}: raw {rawRounds[r].WalKbPerOp:F2}, steps {stepRounds[r].WalKbPerOp:F2}, by hand {sqlRounds[r].WalKbPerOp:F2}")));
     var raw = Bench.Result.Sum(rawRounds);
     var steps = Bench.Result.Sum(stepRounds);
     var sqlSteps = Bench.Result.Sum(sqlRounds);
@@ -287,7 +291,7 @@ try
     // c. Starts: StartAsync of bench-step, each leaves user task a waiting.
     var before = await Bench.ScalarAsync<long>(db, "select count(*) from wf.user_tasks where element_id = 'a' and state = 'Open'", ct);
     var startCount = 0;
-    var starts = await Bench.MeasureAsync(Workers, warmup, duration, pg.DataDirectory, async (_, token) =>
+    var starts = await Bench.MeasureAsync(Workers, warmup, duration, pg.DataDirectory, db, async (_, token) =>
     {
         await Engine(e => e.StartAsync("bench-step", null, null, "bench", token));
         Interlocked.Increment(ref startCount);
