@@ -84,7 +84,7 @@ internal static class Profile
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var postgres = Bench.Cpu.Now(dataDirectory).PostgresMs;
         // WAL written per call: the rows and index entries the call wrote, whatever the load on the machine.
-        var wal = await Bench.ScalarAsync<string>(db, "select pg_current_wal_insert_lsn()::text", CancellationToken.None);
+        var wal = await Bench.Wal.NowAsync(db, CancellationToken.None);
         List<Event>? first = null;
         var sums = new List<(double At, double Ms)>();
         var same = true; // every call made the same round trips (then they are averaged one by one)
@@ -106,8 +106,7 @@ internal static class Profile
         cpu = self.TotalProcessorTime - cpu;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         postgres = Bench.Cpu.Now(dataDirectory).PostgresMs - postgres;
-        var walBytes = await Bench.ScalarAsync<decimal>(db, "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)",
-            CancellationToken.None, wal);
+        var walBytes = (double)(await Bench.Wal.NowAsync(db, CancellationToken.None) - wal).Bytes;
         var roundTrips = sums.Count == 0 ? 0 : first!.Count;
         var sql = sums.Select((x, j) => first![j].IsCommit ? 0 : x.Ms).Sum() / count;
         var commit = sums.Select((x, j) => first![j].IsCommit ? x.Ms : 0).Sum() / count;
