@@ -367,22 +367,38 @@ public sealed partial class WorkflowEngine(
 
     // ---------------------------------------------------------------- plumbing
 
+    /// <summary>How many times a step is run when another step keeps changing its instance first.</summary>
+    internal const int StepAttempts = 5;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> and the tokens it sets moving, then commits. An optimistic step refused because
+    /// someone changed its instance meanwhile (<see cref="WorkflowStaleStateException"/>: nothing of it was kept) is run
+    /// again from the start on what is there now, up to <see cref="StepAttempts"/> times in all.
+    /// </summary>
     private async Task<T> StepAsync<T>(string? user, CancellationToken ct, Func<StepRunner, Task<T>> body)
     {
-        var runner = new StepRunner(store, definitions, services, _options, clock.GetUtcNow(), user, ct);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var tx = await store.BeginTransactionAsync(ct);
-            var result = await body(runner);
-            await runner.RunAsync();
-            await tx.CommitAsync(ct); // saves what is pending, then commits
-            if (runner.EarliestNewJob is { } due) Notify(due);
-            return result;
-        }
-        catch
-        {
-            store.Reset();
-            throw;
+            var runner = new StepRunner(store, definitions, services, _options, clock.GetUtcNow(), user, ct);
+            try
+            {
+                await using var tx = await store.BeginStepAsync(ct);
+                var result = await body(runner);
+                await runner.RunAsync();
+                await tx.CommitAsync(ct); // saves what is pending, then commits
+                if (runner.EarliestNewJob is { } due) Notify(due);
+                return result;
+            }
+            catch (WorkflowStaleStateException) when (attempt < StepAttempts)
+            {
+                store.Reset();
+                logger.LogDebug("A step met an instance changed meanwhile: attempt {Attempt} of {Attempts}", attempt + 1, StepAttempts);
+            }
+            catch
+            {
+                store.Reset();
+                throw;
+            }
         }
     }
 

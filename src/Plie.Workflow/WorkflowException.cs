@@ -7,7 +7,15 @@ public class WorkflowException(string message, Exception? inner = null) : Except
 public sealed class WorkflowNotFoundException(string message) : WorkflowException(message);
 
 /// <summary>Somebody else got there first: the task is already completed, the instance already ended…</summary>
-public sealed class WorkflowConflictException(string message) : WorkflowException(message);
+public class WorkflowConflictException(string message, Exception? inner = null) : WorkflowException(message, inner);
+
+/// <summary>
+/// A step read an instance that another step changed before it could write: its writes were refused, none was kept.
+/// The engine runs such a step again on what is there now (see <see cref="Ports.IWorkflowStore.BeginStepAsync"/>), so
+/// callers only see it when the instance kept changing under every attempt.
+/// </summary>
+public sealed class WorkflowStaleStateException(Exception inner)
+    : WorkflowConflictException("Quelqu'un d'autre vient de faire avancer ce dossier en même temps : rechargez la page et réessayez.", inner);
 
 /// <summary>
 /// Thrown by a service-task handler to raise a BPMN error: it is caught by a matching error boundary event

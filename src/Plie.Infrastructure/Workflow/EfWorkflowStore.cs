@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Plie.Infrastructure.Persistence;
+using Plie.Workflow;
 using Plie.Workflow.Ports;
 using Plie.Workflow.Runtime;
 
@@ -43,12 +44,45 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         RETURNING j.id, picked.due_at
         """;
 
+    // The optimistic step begun by BeginStepAsync, until it is disposed.
+    private OptimisticStep? _step;
+
     public async Task<IWorkflowTransaction> BeginTransactionAsync(CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is not null)
             return new JoinedTransaction(this);
         var transaction = await db.Database.BeginTransactionAsync(ct);
         return new OwnTransaction(this, db.Database, transaction);
+    }
+
+    /// <summary>
+    /// An optimistic step (see <see cref="OptimisticStep"/>) when nothing else is at stake: no caller's transaction to
+    /// join, nothing pending that a run again could not redo (the caller's entities in the context, records changed
+    /// before the step). Otherwise a transaction, as <see cref="BeginTransactionAsync"/>.
+    /// </summary>
+    public async Task<IWorkflowTransaction> BeginStepAsync(CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null || _step is not null || HasPending)
+            return await BeginTransactionAsync(ct);
+        // Open for the whole step, as a transaction would hold it: the reads and the writes on one connection.
+        await db.Database.OpenConnectionAsync(ct);
+        return _step = new OptimisticStep(this);
+    }
+
+    /// <summary>Whether EF's own tracker has something to save (a Mediator handler's or the caller's entities).</summary>
+    private bool HasContextChanges => db.ChangeTracker.HasChanges();
+
+    private Task CloseConnectionAsync() => db.Database.CloseConnectionAsync();
+
+    /// <summary>
+    /// Gives the optimistic step the transaction it needs from now on: for a service task's handler to join, or for
+    /// writes that cannot go in one batch. The step goes on as a locking one: instances it loads next are locked, and
+    /// its pending instance touches are checked when they are saved.
+    /// </summary>
+    private async Task OpenStepTransactionAsync(OptimisticStep step, CancellationToken ct)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        step.Transaction = new OwnTransaction(this, db.Database, transaction);
     }
 
     /// <summary>How many of the engine's records the store tracks (for tests).</summary>
@@ -102,13 +136,21 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     {
         if (instanceId.HasValue == taskId.HasValue)
             throw new ArgumentException("Give either an instance id or a task id.");
-        if (db.Database.CurrentTransaction is null)
-            throw new InvalidOperationException("LockAndLoadAsync locks the instance until the transaction ends: begin one first.");
+        var database = db.Database;
+        var optimistic = false;
+        if (database.CurrentTransaction is null)
+        {
+            if (_step is null)
+                throw new InvalidOperationException("LockAndLoadAsync locks the instance until the transaction ends: begin one (or a step) first.");
+            // Only a step's first writes wait for the commit: once it has some pending, the next instances are locked.
+            if (HasPending) await OpenStepTransactionAsync(_step, ct);
+            else optimistic = true;
+        }
 
         var load = InstanceLoad.For(db);
-        var database = db.Database;
         await using var batch = load.Batch((NpgsqlConnection)database.GetDbConnection(),
-            (NpgsqlTransaction)database.CurrentTransaction.GetDbTransaction(), (instanceId ?? taskId)!.Value, taskId.HasValue, touchedAt);
+            (NpgsqlTransaction?)database.CurrentTransaction?.GetDbTransaction(), (instanceId ?? taskId)!.Value, taskId.HasValue,
+            optimistic ? null : touchedAt);
         batch.Timeout = database.GetCommandTimeout() ?? batch.Timeout;
         ProcessInstanceRecord instance;
         var executions = new List<ExecutionRecord>();
@@ -131,7 +173,22 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
                 tasks.Add(load.Tasks.Read(reader));
         }
 
-        return new InstanceSnapshot(TrackTouched(instance), RefreshAll(executions), RefreshAll(variables), RefreshAll(tasks));
+        return new InstanceSnapshot(optimistic ? TouchRead(instance, touchedAt) : TrackTouched(instance),
+            RefreshAll(executions), RefreshAll(variables), RefreshAll(tasks));
+    }
+
+    /// <summary>
+    /// Tracks the instance an optimistic load read, and touches the tracked record (nothing is pending, so it is the row
+    /// or a refreshed copy): the commit writes the touch, checked against the revision read.
+    /// </summary>
+    private ProcessInstanceRecord TouchRead(ProcessInstanceRecord read, DateTimeOffset touchedAt)
+    {
+        var tracked = _tracker.Refresh(read, keepDeleted: true)!;
+        tracked.Revision++;
+        // As the database keeps it (and a locking load reads it back): UTC, to the microsecond.
+        var utc = touchedAt.ToUniversalTime();
+        tracked.LastActivityAt = utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
+        return tracked;
     }
 
     /// <summary>
@@ -315,6 +372,14 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     /// </summary>
     public async Task SaveChangesAsync(CancellationToken ct)
     {
+        if (_step is { } step)
+        {
+            // In an optimistic step, a save before the commit is for someone to read the step's writes (a service task's
+            // handler, in the transaction it is about to join): from here on the step holds a transaction.
+            if (step.Transaction is null) await OpenStepTransactionAsync(step, ct);
+            await OptimisticStep.RefusedWhenStale(SaveAsync(commit: false, ct));
+            return;
+        }
         if (db.Database.CurrentTransaction is not null)
         {
             await SaveAsync(commit: false, ct);
@@ -327,19 +392,80 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
 
     /// <summary>
     /// Saves what is pending in the current transaction; with <paramref name="commit"/>, also commits it in the same
-    /// round trip as the engine's records.
+    /// round trip as the engine's records. With no transaction (an optimistic step's commit, nothing pending in EF's
+    /// tracker), the engine's records and the history go as one batch, which PostgreSQL runs as one transaction.
     /// </summary>
     private async Task SaveAsync(bool commit, CancellationToken ct)
     {
         var database = db.Database;
+        var transaction = (NpgsqlTransaction?)database.CurrentTransaction?.GetDbTransaction();
         var pending = _tracker.Pending();
         if (db.ChangeTracker.HasChanges())
+        {
+            if (transaction is null)
+                throw new InvalidOperationException("EF's changes and the engine's are saved together: begin a transaction first.");
             await db.SaveChangesAsync(ct);
+        }
         if (pending.Count == 0 && _history.Count == 0 && !commit) return;
-        await StepWriter.For(db).WriteAsync((NpgsqlConnection)database.GetDbConnection(),
-            (NpgsqlTransaction)database.CurrentTransaction!.GetDbTransaction(), pending, _history, commit, ct);
+        await StepWriter.For(db).WriteAsync((NpgsqlConnection)database.GetDbConnection(), transaction, pending, _history,
+            commit && transaction is not null, ct);
         _history.Clear();
         _tracker.AcceptAll(pending);
+    }
+
+    /// <summary>
+    /// A step begun by <see cref="BeginStepAsync"/>: Camunda's optimistic locking, in two round trips. Its first load
+    /// reads the instance without locking it (<see cref="LockAndLoadAsync"/>) and touches the record only; the commit
+    /// sends the touch first, checked against the revision read, then the step's other writes, in one batch without
+    /// BEGIN or COMMIT, which PostgreSQL runs as one transaction. If someone changed the instance meanwhile, the check
+    /// fails on the server, nothing of the batch is kept, and the commit throws <see cref="WorkflowStaleStateException"/>
+    /// so that the engine runs the step again. Two steps on one instance at once therefore both happen, one after the
+    /// other, as with a lock; a task completed twice is completed once, the second run finding it closed.
+    /// </summary>
+    /// <remarks>
+    /// A step that needs a transaction on the way (a service task's handler joins it, EF has entities to save) opens
+    /// one then and goes on as a locking step, its commit still refused if the instance it read has changed.
+    /// </remarks>
+    private sealed class OptimisticStep(EfWorkflowStore store) : IWorkflowTransaction
+    {
+        /// <summary>The transaction the step opened when it needed one; null while it has none.</summary>
+        public OwnTransaction? Transaction { get; set; }
+
+        public Task CommitAsync(CancellationToken ct) => RefusedWhenStale(CommitCoreAsync(ct));
+
+        private async Task CommitCoreAsync(CancellationToken ct)
+        {
+            if (Transaction is null && store.HasContextChanges)
+                await store.OpenStepTransactionAsync(this, ct);
+            if (Transaction is not null) await Transaction.CommitAsync(ct);
+            else await store.SaveAsync(commit: true, ct);
+        }
+
+        /// <summary>A save that a changed instance (or a row of it) refused, as the engine's conflict to run again.</summary>
+        public static async Task RefusedWhenStale(Task save)
+        {
+            try
+            {
+                await save;
+            }
+            catch (DbUpdateConcurrencyException e)
+            {
+                throw new WorkflowStaleStateException(e);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            store._step = null;
+            try
+            {
+                if (Transaction is not null) await Transaction.DisposeAsync();
+            }
+            finally
+            {
+                await store.CloseConnectionAsync();
+            }
+        }
     }
 
     /// <summary>The caller's transaction: what is pending is saved in it; committing and disposing it is the caller's business.</summary>

@@ -47,25 +47,41 @@ internal sealed class StepWriter
 
     /// <summary>
     /// Writes the pending records and the history events, in one round trip on the context's connection, inside its
-    /// current transaction — and, with <paramref name="commit"/>, commits it in the same round trip. Does not accept
-    /// the changes: the caller does, once this returned.
+    /// current transaction — and, with <paramref name="commit"/>, commits it in the same round trip. With no
+    /// transaction, the batch is one on its own: PostgreSQL runs the statements of one round trip as one transaction.
+    /// Does not accept the changes: the caller does, once this returned.
     /// </summary>
     /// <remarks>
     /// A stale row (its concurrency token changed since it was read) fails its statement on the server
     /// (<c>wf.stale_row</c>, SQLSTATE 40001): PostgreSQL then skips the rest of the batch, COMMIT included, and the
-    /// transaction is rolled back; the caller gets a <see cref="DbUpdateConcurrencyException"/> as from EF.
+    /// transaction is rolled back; the caller gets a <see cref="DbUpdateConcurrencyException"/> as from EF, as it does
+    /// when PostgreSQL ends a deadlock by failing this batch (SQLSTATE 40P01). The instances' updates come first, in the
+    /// order of their ids: a step that lost the race for an instance stops there, before it writes or waits on anything
+    /// else, and steps that write several instances take their row locks in one order.
     /// </remarks>
-    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingRecord> records,
+    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<PendingRecord> records,
         IReadOnlyList<HistoryEventRecord> history, bool commit, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var factory = new NpgsqlCommand(); // only creates parameters, as the type mappings want a command to do it
         var checkedRows = new List<(NpgsqlBatchCommand Command, PendingRecord Record)>();
-        // Deletes, then updates, then inserts, as EF orders them (no foreign keys between these tables).
+        List<PendingRecord>? instances = null;
+        foreach (var record in records)
+            if (record is { State: EntityState.Modified, Record: ProcessInstanceRecord })
+                (instances ??= []).Add(record);
+        if (instances is { Count: > 1 })
+            instances.Sort((a, b) => a.Shape.KeyOf(a.Record).CompareTo(b.Shape.KeyOf(b.Record)));
+        foreach (var record in instances ?? [])
+        {
+            var command = _tables[typeof(ProcessInstanceRecord)].Update(record, factory);
+            batch.BatchCommands.Add(command);
+            checkedRows.Add((command, record));
+        }
+        // Then deletes, updates, inserts, as EF orders them (no foreign keys between these tables).
         foreach (var state in (ReadOnlySpan<EntityState>)[EntityState.Deleted, EntityState.Modified, EntityState.Added])
             foreach (var record in records)
             {
-                if (record.State != state) continue;
+                if (record.State != state || record is { State: EntityState.Modified, Record: ProcessInstanceRecord }) continue;
                 var table = _tables[record.Record.GetType()];
                 var command = state switch
                 {
@@ -84,7 +100,7 @@ internal sealed class StepWriter
         {
             await batch.ExecuteNonQueryAsync(ct);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.SerializationFailure)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
         {
             throw new DbUpdateConcurrencyException(e.MessageText, e);
         }
@@ -93,8 +109,8 @@ internal sealed class StepWriter
             // As from EF's SaveChanges (a unique key taken meanwhile, a value the column refuses…).
             throw new DbUpdateException(e.MessageText, e);
         }
-        // A row that matched nothing without failing was deleted: tasks and instances never are (a step's own instance is
-        // locked, and ended tasks are kept), so this is only reached through a mistake, before any commit in practice.
+        // A row that matched nothing without failing was deleted: tasks and instances never are (ended ones are kept), so
+        // this is only reached through a mistake.
         foreach (var (command, record) in checkedRows)
             if (command.RecordsAffected != 1)
                 throw new DbUpdateConcurrencyException(

@@ -11,6 +11,16 @@ public interface IWorkflowStore
     /// <summary>Begins a transaction, or joins the one the caller already opened (then Commit is the caller's job).</summary>
     Task<IWorkflowTransaction> BeginTransactionAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Begins a step. Where the store can, the step is optimistic: <see cref="LockAndLoadAsync"/> reads the instance
+    /// without locking it and the commit writes everything at once, refused if someone changed the instance since
+    /// (its revision), in which case the commit throws <see cref="WorkflowStaleStateException"/> and nothing is kept,
+    /// so the engine can run the step again on fresh state. A store that cannot (a caller's transaction to join,
+    /// changes already pending) begins a transaction as <see cref="BeginTransactionAsync"/> does, and never throws
+    /// that exception.
+    /// </summary>
+    Task<IWorkflowTransaction> BeginStepAsync(CancellationToken ct);
+
     /// <summary>Forgets every tracked record (after a rolled-back step).</summary>
     void Reset();
 
@@ -27,14 +37,16 @@ public interface IWorkflowStore
     Task<List<IncidentRecord>> GetOpenIncidentsAsync(Guid instanceId, CancellationToken ct);
 
     /// <summary>
-    /// What a step needs of an instance, in one round trip inside the current transaction: row-locks the instance by
-    /// touching it — its <see cref="ProcessInstanceRecord.Revision"/> goes up by one and its
-    /// <see cref="ProcessInstanceRecord.LastActivityAt"/> becomes <paramref name="touchedAt"/>, the mark every step leaves on
-    /// the instances it loads — then reads its executions, variables and open tasks. The instance is the one with
+    /// What a step needs of an instance, in one round trip: touches the instance — its
+    /// <see cref="ProcessInstanceRecord.Revision"/> goes up by one and its <see cref="ProcessInstanceRecord.LastActivityAt"/>
+    /// becomes <paramref name="touchedAt"/>, the mark every step leaves on the instances it loads — and reads its
+    /// executions, variables and open tasks. Inside a transaction the touch is written at once and row-locks the
+    /// instance until the transaction ends; in an optimistic step (<see cref="BeginStepAsync"/>) with no transaction
+    /// open yet, it is made on the record only and written by the commit, checked against the revision read. The instance is the one with
     /// <paramref name="instanceId"/>, or, given <paramref name="taskId"/> instead, the one that task belongs to
     /// (whatever the task's state). Null when there is no such instance (or no such task). The records are tracked;
     /// records the context already tracked unchanged are refreshed from the database, not duplicated. The touch is part
-    /// of the transaction: rolled back with it.
+    /// of the step: rolled back with it.
     /// </summary>
     Task<InstanceSnapshot?> LockAndLoadAsync(Guid? instanceId, Guid? taskId, DateTimeOffset touchedAt, CancellationToken ct);
 

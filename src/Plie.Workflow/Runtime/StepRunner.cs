@@ -8,7 +8,8 @@ namespace Plie.Workflow.Runtime;
 
 /// <summary>
 /// Moves tokens for one step: an agenda of operations, run until it is empty, i.e. until every token waits again.
-/// Every instance the step touches is row-locked first. The caller saves and commits.
+/// Every instance the step touches is loaded first (<see cref="IWorkflowStore.LockAndLoadAsync"/>). The caller saves
+/// and commits.
 /// </summary>
 internal sealed class StepRunner(
     IWorkflowStore store,

@@ -39,6 +39,32 @@ public sealed class ReliabilityTests : EngineTestBase
     }
 
     [Fact]
+    public async Task Parallel_branches_completed_at_the_same_moment_by_different_people_all_advance()
+    {
+        // Each step reads its case without a lock and is refused at its commit if another step changed the case first:
+        // the engine then runs it again on the new state, so that nobody is told « conflict » for a task nobody else did.
+        await DeployFixtureAsync("parallel");
+        for (var round = 0; round < 6; round++)
+        {
+            var id = (await Host.StartAsync("parallel")).Id;
+            var tasks = await Host.OpenTasksAsync(id);
+            Assert.Equal(3, tasks.Count);
+            using var go = new Barrier(tasks.Count);
+            await Task.WhenAll(tasks.Select((task, i) => Task.Run(async () =>
+            {
+                go.SignalAndWait();
+                await Host.CompleteAsync(task.Id, new { by = $"user{i}" }, user: $"user{i}");
+            })));
+
+            Assert.Equal(["after"], await OpenTaskIdsAsync(id));
+            var history = await Host.HistoryAsync(id);
+            Assert.Equal(3, history.Count(h => h.Type == HistoryTypes.TaskCompleted));
+            Assert.Single(history, h => h.Type == HistoryTypes.ElementEntered && h.ElementId == "after");
+            Assert.Equal(1, await Host.Db(db => db.Executions.CountAsync(e => e.InstanceId == id)));
+        }
+    }
+
+    [Fact]
     public async Task A_job_locked_by_a_worker_that_died_is_run_again_after_its_lock_expires_and_only_once()
     {
         Fakes.On("test.flaky", _ => null);

@@ -8,6 +8,7 @@ using Npgsql;
 using Plie.Infrastructure.Persistence;
 using Plie.Infrastructure.Workflow;
 using Plie.Testing;
+using Plie.Workflow;
 using Plie.Workflow.Ports;
 using Plie.Workflow.Runtime;
 
@@ -995,6 +996,143 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
 
         await using var check = Unit();
         Assert.Equal("alice", (await check.Db.UserTasks.AsNoTracking().SingleAsync(Ct)).Assignee);
+    }
+
+    // ---------------------------------------------------------------- optimistic steps
+
+    [Fact]
+    public async Task An_optimistic_step_touches_the_instance_at_its_commit_and_writes_everything_in_one_go()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        var execution = Execution(instance.Id);
+        var task = UserTask(instance.Id, UserTaskState.Open);
+        task.ExecutionId = execution.Id;
+        await SaveAsync(definition, instance, execution, task);
+        var touchedAt = T0.AddMinutes(5).AddTicks(7); // below the microsecond: the database does not keep it
+
+        await using var unit = Unit();
+        await using (var step = await unit.Store.BeginStepAsync(Ct))
+        {
+            var loaded = (await unit.Store.LockAndLoadAsync(null, task.Id, touchedAt, Ct))!;
+            Assert.Null(unit.Db.Database.CurrentTransaction);
+            Assert.Equal((1, Truncate(touchedAt)), (loaded.Instance.Revision, loaded.Instance.LastActivityAt));
+            loaded.OpenTasks[0].State = UserTaskState.Completed;
+            loaded.OpenTasks[0].Revision++;
+            unit.Store.Add(new HistoryEventRecord { InstanceId = instance.Id, At = touchedAt, Type = HistoryTypes.TaskCompleted, ElementId = "a" });
+
+            // Nothing is written before the commit.
+            Assert.Equal([0], await QueryAsync<int>($"SELECT revision FROM wf.process_instances WHERE id = '{instance.Id}'"));
+            await step.CommitAsync(Ct);
+        }
+
+        await using var check = Unit();
+        var stored = await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal((1, Truncate(touchedAt)), (stored.Revision, stored.LastActivityAt));
+        Assert.Equal(UserTaskState.Completed, (await check.Db.UserTasks.AsNoTracking().SingleAsync(Ct)).State);
+        Assert.Single(await check.Db.HistoryEvents.AsNoTracking().Where(e => e.InstanceId == instance.Id).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task An_optimistic_step_holds_no_lock_and_loses_to_a_step_that_committed_first_keeping_nothing()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        var task = UserTask(instance.Id, UserTaskState.Open);
+        await SaveAsync(definition, instance, task);
+
+        await using var slow = Unit();
+        await using var step = await slow.Store.BeginStepAsync(Ct);
+        var read = (await slow.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(1), Ct))!;
+        read.OpenTasks[0].Assignee = "slow";
+        slow.Store.Add(Variable(instance.Id, "from-slow"));
+        slow.Store.Add(new HistoryEventRecord { InstanceId = instance.Id, At = T0, Type = HistoryTypes.TaskClaimed, ElementId = "a" });
+
+        // Another step loads and commits the same instance meanwhile: no lock stops it.
+        await using (var fast = Unit())
+        {
+            await fast.Db.Database.ExecuteSqlRawAsync("SET lock_timeout = '2s'", Ct);
+            await using var other = await fast.Store.BeginStepAsync(Ct);
+            var mine = (await fast.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(2), Ct))!;
+            mine.OpenTasks[0].Assignee = "fast";
+            await other.CommitAsync(Ct);
+        }
+
+        var refused = await Assert.ThrowsAsync<WorkflowStaleStateException>(() => step.CommitAsync(Ct));
+        Assert.IsType<DbUpdateConcurrencyException>(refused.InnerException);
+
+        await using var check = Unit();
+        var stored = await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal((1, T0.AddMinutes(2)), (stored.Revision, stored.LastActivityAt));
+        Assert.Equal("fast", (await check.Db.UserTasks.AsNoTracking().SingleAsync(Ct)).Assignee);
+        Assert.False(await check.Db.Variables.AnyAsync(Ct));
+        Assert.False(await check.Db.HistoryEvents.AnyAsync(e => e.InstanceId == instance.Id, Ct));
+    }
+
+    [Fact]
+    public async Task A_save_within_an_optimistic_step_opens_its_transaction_and_locks_the_instance_from_then_on()
+    {
+        // What a service task's handler needs: the step's writes so far, in a transaction it can join.
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        await SaveAsync(definition, instance);
+
+        await using var unit = Unit();
+        await using (var step = await unit.Store.BeginStepAsync(Ct))
+        {
+            await unit.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(1), Ct);
+            unit.Store.Add(Variable(instance.Id, "before-the-handler"));
+            await unit.Store.SaveChangesAsync(Ct);
+            Assert.NotNull(unit.Db.Database.CurrentTransaction);
+
+            await using (var other = Unit())
+            {
+                await other.Db.Database.ExecuteSqlRawAsync("SET lock_timeout = '200ms'", Ct);
+                var blocked = await Assert.ThrowsAsync<PostgresException>(() => other.Db.Database.ExecuteSqlAsync(
+                    $"UPDATE wf.process_instances SET revision = revision + 1 WHERE id = {instance.Id}", Ct));
+                Assert.Equal(PostgresErrorCodes.LockNotAvailable, blocked.SqlState);
+            }
+            unit.Store.Add(Variable(instance.Id, "after-the-handler"));
+            await step.CommitAsync(Ct);
+        }
+
+        await using var check = Unit();
+        Assert.Equal(1, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
+        Assert.Equal(["after-the-handler", "before-the-handler"],
+            await check.Db.Variables.AsNoTracking().Select(v => v.Name).OrderBy(n => n).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_step_begun_with_changes_pending_or_inside_a_callers_transaction_locks_as_before()
+    {
+        var definition = Definition("order", 1);
+        var instance = Instance(definition, InstanceState.Running);
+        await SaveAsync(definition, instance);
+
+        // Changes made before the step could not be made again if it had to run again: it takes the lock instead.
+        await using (var unit = Unit())
+        {
+            unit.Store.Add(Variable(instance.Id, "pending"));
+            await using var step = await unit.Store.BeginStepAsync(Ct);
+            Assert.NotNull(unit.Db.Database.CurrentTransaction);
+            await step.CommitAsync(Ct);
+        }
+
+        await using (var unit = Unit())
+        {
+            await using var outer = await unit.Db.Database.BeginTransactionAsync(Ct);
+            await using (var step = await unit.Store.BeginStepAsync(Ct))
+            {
+                Assert.Equal(1, (await unit.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(1), Ct))!.Instance.Revision);
+                await step.CommitAsync(Ct); // saves; committing is the caller's
+            }
+            Assert.Same(outer, unit.Db.Database.CurrentTransaction);
+            await outer.RollbackAsync(Ct);
+        }
+
+        await using var check = Unit();
+        Assert.Equal(0, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
+        Assert.Equal("pending", (await check.Db.Variables.AsNoTracking().SingleAsync(Ct)).Name);
     }
 
     // ---------------------------------------------------------------- jobs

@@ -25,6 +25,9 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         return Task.FromResult<IWorkflowTransaction>(new Transaction(this, _state.Copy()));
     }
 
+    /// <summary>A transaction: one session, one user, nobody to race with.</summary>
+    public Task<IWorkflowTransaction> BeginStepAsync(CancellationToken ct) => BeginTransactionAsync(ct);
+
     public void Reset()
     {
         // The transaction's disposal has put the state back already.
