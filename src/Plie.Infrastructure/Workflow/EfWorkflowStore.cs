@@ -156,8 +156,19 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
         var executions = new List<ExecutionRecord>();
         var variables = new List<VariableRecord>();
         var tasks = new List<UserTaskRecord>();
-        // On the context's connection and in its transaction, one round trip.
-        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        // On the context's connection (and in its transaction, if any), one round trip.
+        NpgsqlDataReader opened;
+        try
+        {
+            opened = await batch.ExecuteReaderAsync(ct);
+        }
+        catch (PostgresException e) when (_step is not null && e.SqlState == PostgresErrorCodes.DeadlockDetected)
+        {
+            // A step locking a second case while another step that holds it waits for this one's first: PostgreSQL
+            // fails one of them, which is run again, as a step refused at its commit is.
+            throw new WorkflowStaleStateException(e);
+        }
+        await using (var reader = opened)
         {
             if (!await reader.ReadAsync(ct))
                 return null;
