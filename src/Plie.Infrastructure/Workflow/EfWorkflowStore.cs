@@ -435,7 +435,8 @@ public sealed class EfWorkflowStore(PlieDbContext db, TimeProvider? timeProvider
     /// </summary>
     /// <remarks>
     /// A step that needs a transaction on the way (a service task's handler joins it, EF has entities to save) opens
-    /// one then and goes on as a locking step, its commit still refused if the instance it read has changed.
+    /// one then and goes on as a locking step: the save that opens it writes the touch, checked as the commit's would be,
+    /// and refused the same way (<see cref="SaveChangesAsync"/>), and the case stays locked until the commit.
     /// </remarks>
     private sealed class OptimisticStep(EfWorkflowStore store) : IWorkflowTransaction
     {

@@ -14,8 +14,8 @@ public interface IWorkflowStore
     /// <summary>
     /// Begins a step. Where the store can, the step is optimistic: <see cref="LockAndLoadAsync"/> reads the instance
     /// without locking it and the commit writes everything at once, refused if someone changed the instance since
-    /// (its revision), in which case the commit throws <see cref="WorkflowStaleStateException"/> and nothing is kept,
-    /// so the engine can run the step again on fresh state. A store that cannot (a caller's transaction to join,
+    /// (its revision), in which case the commit (or a save before it) throws <see cref="WorkflowStaleStateException"/>
+    /// and nothing is kept, so the engine can run the step again on fresh state. A store that cannot (a caller's transaction to join,
     /// changes already pending) begins a transaction as <see cref="BeginTransactionAsync"/> does, and never throws
     /// that exception.
     /// </summary>
