@@ -213,11 +213,11 @@ public sealed partial class WorkflowEngine(
 
     public async Task RetryIncidentAsync(Guid incidentId, string? user, CancellationToken ct = default)
     {
-        var found = await store.GetIncidentAsync(incidentId, ct)
-                    ?? throw new WorkflowNotFoundException($"L'incident {incidentId} n'existe pas.");
-        if (found.ResolvedAt is not null) throw new WorkflowConflictException("Cet incident est déjà résolu.");
         await StepAsync(user, ct, async runner =>
         {
+            var found = await store.GetIncidentAsync(incidentId, ct)
+                        ?? throw new WorkflowNotFoundException($"L'incident {incidentId} n'existe pas.");
+            if (found.ResolvedAt is not null) throw new WorkflowConflictException("Cet incident est déjà résolu.");
             var s = await runner.LoadAsync(found.InstanceId);
             var jobs = await s.JobsAsync(ct);
             var job = jobs.FirstOrDefault(j => j.Id == found.JobId)
@@ -244,7 +244,10 @@ public sealed partial class WorkflowEngine(
         {
             return await StepAsync("system", ct, async runner =>
             {
-                if (instanceId is null) return await RunTimerStartAsync(runner, peek, ct);
+                if (instanceId is null)
+                    return await store.GetJobAsync(jobId, ct) is { } start && start.LockOwner == workerId
+                        ? await RunTimerStartAsync(runner, start, ct)
+                        : JobOutcome.NotFound;
                 var s = await runner.LoadAsync(instanceId.Value);
                 var jobs = await s.JobsAsync(ct);
                 var job = jobs.FirstOrDefault(j => j.Id == jobId);
@@ -373,7 +376,9 @@ public sealed partial class WorkflowEngine(
     /// <summary>
     /// Runs <paramref name="body"/> and the tokens it sets moving, then commits. An optimistic step refused because
     /// someone changed its instance meanwhile (<see cref="WorkflowStaleStateException"/>: nothing of it was kept) is run
-    /// again from the start on what is there now, up to <see cref="StepAttempts"/> times in all.
+    /// again from the start on what is there now, up to <see cref="StepAttempts"/> times in all. The store forgets its
+    /// records before a run again, so a body reads within itself every record it changes (a record read before the
+    /// step would be changed in vain).
     /// </summary>
     private async Task<T> StepAsync<T>(string? user, CancellationToken ct, Func<StepRunner, Task<T>> body)
     {

@@ -1,3 +1,4 @@
+using Npgsql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Plie.Testing;
@@ -62,6 +63,50 @@ public sealed class ReliabilityTests : EngineTestBase
             Assert.Single(history, h => h.Type == HistoryTypes.ElementEntered && h.ElementId == "after");
             Assert.Equal(1, await Host.Db(db => db.Executions.CountAsync(e => e.InstanceId == id)));
         }
+    }
+
+    [Fact]
+    public async Task An_incident_retried_while_someone_else_changes_the_case_is_resolved_all_the_same()
+    {
+        Fakes.On("test.flaky", _ => throw new InvalidOperationException("KO"));
+        var id = await StartFixtureAsync("async-retry");
+        for (var i = 0; i < 3; i++)
+        {
+            await Host.RunDueJobsAsync();
+            Host.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+        var incident = Assert.Single(await Host.IncidentsAsync(id));
+
+        // Someone else holds the case's row: the retry reads the case without waiting, then its commit waits for the
+        // row. The other one changes the case and commits, so the retry's commit is refused and the step is run again.
+        await using var other = new NpgsqlConnection(Host.ConnectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM wf.process_instances WHERE id = '{id}' FOR UPDATE", other, transaction))
+            await hold.ExecuteNonQueryAsync();
+        var retry = Host.Do(e => e.RetryIncidentAsync(incident.Id, "superviseur"));
+        await using (var watch = new NpgsqlConnection(Host.ConnectionString))
+        {
+            await watch.OpenAsync();
+            await using var waiting = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watch);
+            using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while ((long)(await waiting.ExecuteScalarAsync())! == 0)
+            {
+                Assert.False(retry.IsCompleted, "The retry committed while someone else held the case's row.");
+                await Task.Delay(20, guard.Token);
+            }
+        }
+        await using (var change = new NpgsqlCommand($"UPDATE wf.process_instances SET revision = revision + 1 WHERE id = '{id}'", other, transaction))
+            await change.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        await retry;
+
+        var resolved = Assert.Single(await Host.IncidentsAsync(id));
+        Assert.Equal("superviseur", resolved.ResolvedBy);
+        Assert.NotNull(resolved.ResolvedAt);
+        Assert.Equal(1, Assert.Single(await Host.JobsAsync()).Retries);
+        Assert.Single(await Host.HistoryAsync(id), h => h.Type == HistoryTypes.IncidentResolved);
     }
 
     [Fact]

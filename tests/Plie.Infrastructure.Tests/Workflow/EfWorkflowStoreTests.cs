@@ -1084,14 +1084,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             unit.Store.Add(Variable(instance.Id, "before-the-handler"));
             await unit.Store.SaveChangesAsync(Ct);
             Assert.NotNull(unit.Db.Database.CurrentTransaction);
-
-            await using (var other = Unit())
-            {
-                await other.Db.Database.ExecuteSqlRawAsync("SET lock_timeout = '200ms'", Ct);
-                var blocked = await Assert.ThrowsAsync<PostgresException>(() => other.Db.Database.ExecuteSqlAsync(
-                    $"UPDATE wf.process_instances SET revision = revision + 1 WHERE id = {instance.Id}", Ct));
-                Assert.Equal(PostgresErrorCodes.LockNotAvailable, blocked.SqlState);
-            }
+            await AssertLockedAsync(instance.Id);
             unit.Store.Add(Variable(instance.Id, "after-the-handler"));
             await step.CommitAsync(Ct);
         }
@@ -1109,12 +1102,14 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         var instance = Instance(definition, InstanceState.Running);
         await SaveAsync(definition, instance);
 
-        // Changes made before the step could not be made again if it had to run again: it takes the lock instead.
+        // Changes made before the step could not be made again if it had to run again: it locks the case it reads
+        // instead, and another writer waits for it.
         await using (var unit = Unit())
         {
             unit.Store.Add(Variable(instance.Id, "pending"));
             await using var step = await unit.Store.BeginStepAsync(Ct);
-            Assert.NotNull(unit.Db.Database.CurrentTransaction);
+            Assert.Equal(1, (await unit.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(1), Ct))!.Instance.Revision);
+            await AssertLockedAsync(instance.Id);
             await step.CommitAsync(Ct);
         }
 
@@ -1123,7 +1118,8 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
             await using var outer = await unit.Db.Database.BeginTransactionAsync(Ct);
             await using (var step = await unit.Store.BeginStepAsync(Ct))
             {
-                Assert.Equal(1, (await unit.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(1), Ct))!.Instance.Revision);
+                Assert.Equal(2, (await unit.Store.LockAndLoadAsync(instance.Id, null, T0.AddMinutes(2), Ct))!.Instance.Revision);
+                await AssertLockedAsync(instance.Id);
                 await step.CommitAsync(Ct); // saves; committing is the caller's
             }
             Assert.Same(outer, unit.Db.Database.CurrentTransaction);
@@ -1131,7 +1127,7 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
         }
 
         await using var check = Unit();
-        Assert.Equal(0, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
+        Assert.Equal(1, (await check.Db.ProcessInstances.AsNoTracking().SingleAsync(Ct)).Revision);
         Assert.Equal("pending", (await check.Db.Variables.AsNoTracking().SingleAsync(Ct)).Name);
     }
 
@@ -1286,6 +1282,16 @@ public sealed class EfWorkflowStoreTests : IAsyncLifetime
     private async Task<string> ColumnTypeAsync(string table, string column) =>
         (await QueryAsync<string>("SELECT udt_name::text FROM information_schema.columns "
             + $"WHERE table_schema = 'wf' AND table_name = '{table}' AND column_name = '{column}'")).Single();
+
+    /// <summary>Another writer of the instance's row gives up after 200 ms: someone holds its row lock.</summary>
+    private async Task AssertLockedAsync(Guid instanceId)
+    {
+        await using var other = Unit();
+        await other.Db.Database.ExecuteSqlRawAsync("SET lock_timeout = '200ms'", Ct);
+        var blocked = await Assert.ThrowsAsync<PostgresException>(() => other.Db.Database.ExecuteSqlAsync(
+            $"UPDATE wf.process_instances SET revision = revision + 1 WHERE id = {instanceId}", Ct));
+        Assert.Equal(PostgresErrorCodes.LockNotAvailable, blocked.SqlState);
+    }
 
     private async Task<bool> IsWaitingForLockAsync(int pid) =>
         (await QueryAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = {pid} AND NOT granted)"))[0];
