@@ -1,4 +1,5 @@
 using Plie.Testing;
+using Plie.Workflow.Runtime;
 
 namespace Plie.Infrastructure.Tests.Engine;
 
@@ -23,6 +24,19 @@ public abstract class EngineTestBase : IAsyncLifetime
     {
         await DeployFixtureAsync(name);
         return (await Host.StartAsync(name, variables, businessKey)).Id;
+    }
+
+    /// <summary>A case of <c>async-retry</c> whose service task failed its three tries: its open incident.</summary>
+    protected async Task<(Guid Instance, IncidentRecord Incident)> StartFailingCaseAsync()
+    {
+        Fakes.On("test.flaky", _ => throw new InvalidOperationException("KO"));
+        var id = await StartFixtureAsync("async-retry");
+        for (var i = 0; i < 3; i++)
+        {
+            await Host.RunDueJobsAsync();
+            Host.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+        return (id, Assert.Single(await Host.IncidentsAsync(id)));
     }
 
     protected async Task<string[]> OpenTaskIdsAsync(Guid instanceId) =>

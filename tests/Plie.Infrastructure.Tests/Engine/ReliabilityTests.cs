@@ -68,14 +68,7 @@ public sealed class ReliabilityTests : EngineTestBase
     [Fact]
     public async Task An_incident_retried_while_someone_else_changes_the_case_is_resolved_all_the_same()
     {
-        Fakes.On("test.flaky", _ => throw new InvalidOperationException("KO"));
-        var id = await StartFixtureAsync("async-retry");
-        for (var i = 0; i < 3; i++)
-        {
-            await Host.RunDueJobsAsync();
-            Host.Clock.Advance(TimeSpan.FromMinutes(1));
-        }
-        var incident = Assert.Single(await Host.IncidentsAsync(id));
+        var (id, incident) = await StartFailingCaseAsync();
 
         // Someone else holds the case's row: the retry reads the case without waiting, then its commit waits for the
         // row. The other one changes the case and commits, so the retry's commit is refused and the step is run again.

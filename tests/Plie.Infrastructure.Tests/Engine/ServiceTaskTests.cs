@@ -93,14 +93,7 @@ public sealed class ServiceTaskTests : EngineTestBase
     [Fact]
     public async Task Retrying_a_resolved_incident_is_a_conflict()
     {
-        Fakes.On("test.flaky", _ => throw new InvalidOperationException("KO"));
-        var id = await StartFixtureAsync("async-retry", null);
-        for (var i = 0; i < 3; i++)
-        {
-            await Host.RunDueJobsAsync();
-            Host.Clock.Advance(TimeSpan.FromMinutes(1));
-        }
-        var incident = Assert.Single(await Host.IncidentsAsync(id));
+        var (_, incident) = await StartFailingCaseAsync();
         await Host.Do(e => e.RetryIncidentAsync(incident.Id, "s"));
         await Assert.ThrowsAsync<WorkflowConflictException>(() => Host.Do(e => e.RetryIncidentAsync(incident.Id, "s")));
     }
